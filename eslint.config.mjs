@@ -8,11 +8,12 @@ export const depConstraints = [
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:util'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:feature', 'type:util'] },
   { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:util'] },
   // by scope
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
-  { sourceTag: 'scope:desktop', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
+  { sourceTag: 'scope:desktop', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools', 'scope:desktop'] },
   { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools', 'scope:service'] },
   { sourceTag: 'scope:workspace', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];

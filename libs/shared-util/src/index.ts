@@ -5,3 +5,4 @@ export { retryableOnce } from './lib/async/retryable-once';
 export type { RetryableOnce } from './lib/async/retryable-once';
 export { createMemoryLogger } from './lib/logging/memory-logger';
 export type { MemoryLogger, LogEntry } from './lib/logging/memory-logger';
+export { parseEnv, ConfigInvalidError } from './lib/config/parse-env';

@@ -1,0 +1,92 @@
+// Spawns the real desktop app and talks to it as Claude Desktop would: SDK Client over stdio.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+
+const workspace = resolve(__dirname, '../../..');
+const tsx = join(workspace, 'node_modules/.bin/tsx');
+const main = join(workspace, 'apps/standalone-stdio/src/main.ts');
+
+function text(result: unknown): string {
+  const content = (result as { content: Array<{ type: string; text?: string }> }).content;
+  return content[0]?.text ?? '';
+}
+
+async function launch(dataDir: string, userId: string) {
+  const transport = new StdioClientTransport({
+    command: tsx,
+    args: ['--tsconfig', join(workspace, 'tsconfig.base.json'), main],
+    cwd: workspace,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MCP_USER_ID: userId, MCP_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stderr: 'pipe',
+  });
+  const stderr: string[] = [];
+  transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
+  const client = new Client({ name: 'e2e', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, transport, stderr };
+}
+
+describe('standalone-stdio over stdio', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mcpf-stdio-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('initializes, lists and calls tools, keeps data across launches, and exits when the client closes', async () => {
+    const first = await launch(dataDir, 'desk-user');
+    expect(first.client.getServerVersion()?.name).toBe('mcp-factory-stdio');
+
+    const { tools } = await first.client.listTools();
+    const hello = tools.find((tool) => tool.name === 'hello_computer');
+    expect(hello?.inputSchema).toMatchObject({ type: 'object', properties: { name: { type: 'string' } } });
+
+    const greeting = await first.client.callTool({ name: 'hello_computer', arguments: { name: 'Ada' } });
+    expect(greeting.isError).toBeFalsy();
+    expect(text(greeting)).toBe('Hello, Ada! This server is running for user "desk-user".');
+
+    const unknown = await first.client.callTool({ name: 'no_such_tool', arguments: {} }).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: ErrorCode.MethodNotFound });
+
+    const pid = first.transport.pid;
+    expect(pid).toBeGreaterThan(0);
+    await first.client.close();
+    await waitForExit(pid as number);
+    // stdout stayed clean: the client saw only protocol messages, and any log went to stderr.
+    expect(first.stderr.join('')).not.toMatch(/Error:|at .*\.ts:\d+/);
+
+    const second = await launch(dataDir, 'desk-user');
+    const listed = await second.client.callTool({ name: 'list_greetings', arguments: {} });
+    expect(text(listed)).toContain('Hello, Ada!');
+    await second.client.close();
+  });
+
+  it('refuses bad configuration with one clear line per problem', () => {
+    const run = spawnSync(tsx, ['--tsconfig', join(workspace, 'tsconfig.base.json'), main], {
+      cwd: workspace,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: 'mysql://nope', LOG_LEVEL: 'loud' },
+      input: '',
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+    expect(run.stderr).toMatch(/LOG_LEVEL: /);
+  });
+});
+
+async function waitForExit(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`process ${pid} still running ${timeoutMs} ms after the client closed`);
+}

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'core-factory',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/core-factory',
+};

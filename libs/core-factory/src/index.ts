@@ -1,0 +1,22 @@
+export { createServer } from './lib/server/create-server';
+export type { ServerOptions } from './lib/server/create-server';
+export { defineTool, defineToolLibrary } from './lib/tools/tool-contract';
+export type { ToolContext, ToolDefinition, ToolLibrary, ToolResult } from './lib/tools/tool-contract';
+export {
+  configureFactory,
+  ensureInitialized,
+  getDatabase,
+  checkDatabase,
+  shutdownFactory,
+} from './lib/runtime/factory-runtime';
+export type { FactoryConfig } from './lib/runtime/factory-runtime';
+export {
+  UserIdRequiredError,
+  InitializationFailedError,
+  DuplicateToolError,
+  DatabaseNotConfiguredError,
+  FactoryAlreadyConfiguredError,
+  coreFactoryErrors,
+} from './lib/errors';
+export type { CoreFactoryErrorCode } from './lib/errors';
+export type { DatabaseConfig, TenantClient } from '@mcp-factory/data-access';

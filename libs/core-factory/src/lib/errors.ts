@@ -1,0 +1,50 @@
+import { McpFactoryError } from '@mcp-factory/shared-util';
+
+/** `createServer` was given an empty or blank userId. */
+export class UserIdRequiredError extends McpFactoryError {
+  static override readonly code = 'ERR_USER_ID_REQUIRED';
+  override readonly code = 'ERR_USER_ID_REQUIRED';
+  constructor() {
+    super('userId is required');
+  }
+}
+
+/** The once-per-process initialisation failed; the next `createServer` retries it. */
+export class InitializationFailedError extends McpFactoryError {
+  static override readonly code = 'ERR_INIT_FAILED';
+  override readonly code = 'ERR_INIT_FAILED';
+}
+
+/** Two tool libraries offer a tool with the same name. */
+export class DuplicateToolError extends McpFactoryError {
+  static override readonly code = 'ERR_DUPLICATE_TOOL';
+  override readonly code = 'ERR_DUPLICATE_TOOL';
+}
+
+/** A tool asked for the database, but this process was configured without one. */
+export class DatabaseNotConfiguredError extends McpFactoryError {
+  static override readonly code = 'ERR_DATABASE_NOT_CONFIGURED';
+  override readonly code = 'ERR_DATABASE_NOT_CONFIGURED';
+  constructor() {
+    super('No database is configured for this server: call configureFactory({ database }) at start');
+  }
+}
+
+/** `configureFactory` was called while the factory was initialised or initialising. */
+export class FactoryAlreadyConfiguredError extends McpFactoryError {
+  static override readonly code = 'ERR_FACTORY_ALREADY_CONFIGURED';
+  override readonly code = 'ERR_FACTORY_ALREADY_CONFIGURED';
+  constructor() {
+    super('configureFactory() must be called before the first createServer(), or after shutdownFactory()');
+  }
+}
+
+export const coreFactoryErrors = {
+  UserIdRequiredError,
+  InitializationFailedError,
+  DuplicateToolError,
+  DatabaseNotConfiguredError,
+  FactoryAlreadyConfiguredError,
+} as const;
+
+export type CoreFactoryErrorCode = (typeof coreFactoryErrors)[keyof typeof coreFactoryErrors]['code'];

@@ -1,0 +1,107 @@
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { openDatabase, type Database, type DatabaseConfig } from '@mcp-factory/data-access';
+import { createSilentLogger, errorMessage, retryableOnce, type Logger, type RetryableOnce } from '@mcp-factory/shared-util';
+import { DatabaseNotConfiguredError, FactoryAlreadyConfiguredError, InitializationFailedError } from '../errors';
+
+/** Process-wide settings, given once by the app at start (libs never read the environment). */
+export interface FactoryConfig {
+  /** The shared database. Omit for a server whose tools store nothing. */
+  database?: DatabaseConfig;
+  /**
+   * `eager` (default): `createServer` waits until the database is open and migrated — right for a
+   * service, whose readiness depends on it. `background`: initialisation starts the open but does
+   * not wait, so a desktop client's handshake is answered at once; tools await it through `ctx.db()`.
+   */
+  databaseOpening?: 'eager' | 'background';
+  /** Run migrations when the database opens. Default true. */
+  migrate?: boolean;
+  /** The process logger; servers and tools log through children of it. */
+  logger?: Logger;
+  /** More shared resources to initialise once per process (caches, clients), run before the database opens. */
+  initializers?: ReadonlyArray<() => Promise<void>>;
+}
+
+interface Runtime {
+  config: FactoryConfig;
+  logger: Logger;
+  init: RetryableOnce<void>;
+  database: RetryableOnce<Database>;
+}
+
+// Shared by every server instance of the process — resources, never user state.
+let runtime: Runtime = createRuntime({});
+let sharedValidator: jsonSchemaValidator | undefined;
+
+function createRuntime(config: FactoryConfig): Runtime {
+  const logger = config.logger ?? createSilentLogger();
+  const database = retryableOnce(async () => {
+    if (!config.database) throw new DatabaseNotConfiguredError();
+    return openDatabase(config.database, { logger, migrate: config.migrate ?? true });
+  });
+  const init = retryableOnce(async () => {
+    try {
+      for (const initializer of config.initializers ?? []) await initializer();
+      if (!config.database) return;
+      if ((config.databaseOpening ?? 'eager') === 'eager') {
+        await database.run();
+      } else {
+        database.run().catch((error) => logger.error('Database failed to open; tools will retry', { error: errorMessage(error) }));
+      }
+    } catch (error) {
+      logger.error('Initialization failed', { error: errorMessage(error) });
+      throw new InitializationFailedError(`Initialization failed: ${errorMessage(error)}`, { cause: error });
+    }
+  });
+  return { config, logger, init, database };
+}
+
+/**
+ * Sets the process-wide configuration. Call once at start, before the first `createServer`.
+ *
+ * @example
+ * configureFactory({ database: { engine: 'server', url }, logger });
+ */
+export function configureFactory(config: FactoryConfig): void {
+  if (runtime.init.state !== 'idle' || runtime.database.state !== 'idle') throw new FactoryAlreadyConfiguredError();
+  runtime = createRuntime(config);
+}
+
+/**
+ * Initialises shared resources once per process. Concurrent callers share one in-flight promise; a
+ * failure rejects them all with `ERR_INIT_FAILED`, and the next call tries again.
+ */
+export function ensureInitialized(): Promise<void> {
+  return runtime.init.run();
+}
+
+/** The shared database, opened (and retried after a failure) on first use. */
+export function getDatabase(): Promise<Database> {
+  return runtime.database.run();
+}
+
+/** Whether the shared database answers; for readiness probes. Rejects with the reason when not. */
+export async function checkDatabase(): Promise<void> {
+  if (!runtime.config.database) return;
+  const database = await getDatabase();
+  await database.ping();
+}
+
+/** The process logger given to `configureFactory`. */
+export function factoryLogger(): Logger {
+  return runtime.logger;
+}
+
+/** One JSON Schema validator per process: the SDK builds an Ajv instance per server otherwise. */
+export function sharedJsonSchemaValidator(): jsonSchemaValidator {
+  sharedValidator ??= new AjvJsonSchemaValidator();
+  return sharedValidator;
+}
+
+/** Closes the shared database and forgets the configuration; `configureFactory` may be called again. */
+export async function shutdownFactory(): Promise<void> {
+  const { database } = runtime;
+  runtime = createRuntime({});
+  if (database.state === 'running') await database.run().catch(() => undefined);
+  await database.value?.close();
+}

@@ -1,0 +1,23 @@
+export { openDatabase } from './lib/client/open-database';
+export type { Database, OpenDatabaseOptions, TenantClient, TenantTransactionClient } from './lib/client/open-database';
+export { describeConfig, maskUrl } from './lib/config/database-config';
+export type { DatabaseConfig, EmbeddedDatabaseConfig, ServerDatabaseConfig } from './lib/config/database-config';
+export { migrate } from './lib/migrate/migrate-database';
+export type { MigrateDatabaseOptions } from './lib/migrate/migrate-database';
+export type { MigrateResult } from './lib/migrate/migrator';
+export { forTenant, APP_ROLE, TENANT_SETTING } from './lib/tenancy/for-tenant';
+export {
+  DatabaseUnavailableError,
+  DatabaseQueryError,
+  DatabaseConfigError,
+  MigrationChecksumError,
+  MigrationFailedError,
+  TenantMissingError,
+  TenantMismatchError,
+  TenantAccessDeniedError,
+  RawQueryForbiddenError,
+  dataAccessErrors,
+  httpStatusForDataAccessError,
+} from './lib/errors';
+export type { DataAccessErrorCode, AnyDataAccessError } from './lib/errors';
+export type { Greeting, Note } from './generated/prisma/client';

@@ -1,0 +1,44 @@
+import { McpFactoryError, errorMessage } from '@mcp-factory/shared-util';
+import { DatabaseQueryError, DatabaseUnavailableError, TenantAccessDeniedError } from '../errors';
+
+/** Prisma codes that mean the database could not be reached, not that the query was wrong. */
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/** Node socket errors and PostgreSQL classes 08 (connection) and 57P (shutdown / cannot connect now). */
+const UNAVAILABLE_PATTERN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPIPE|Connection terminated|terminating connection|connection (is )?(closed|refused|ended)|Can't reach database|timeout exceeded when trying to connect|Client has encountered a connection error|Server has closed the connection/i;
+
+function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const record = current as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } }; cause?: unknown };
+    if (typeof record.code === 'string') codes.push(record.code);
+    if (typeof record.meta?.code === 'string') codes.push(record.meta.code);
+    const adapterCause = record.meta?.driverAdapterError?.cause;
+    if (typeof adapterCause?.originalCode === 'string') codes.push(adapterCause.originalCode);
+    if (typeof adapterCause?.kind === 'string') codes.push(adapterCause.kind);
+    current = record.cause;
+  }
+  return codes;
+}
+
+/** Whether an error means the database is unreachable (a retry later may work). */
+export function isUnavailable(error: unknown): boolean {
+  const codes = codesOf(error);
+  if (codes.some((code) => UNAVAILABLE_PRISMA_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === 'DatabaseNotReachable')) return true;
+  return UNAVAILABLE_PATTERN.test(errorMessage(error));
+}
+
+/**
+ * Turns whatever a query threw into one of our typed errors, keeping the original as `cause`.
+ * Our own errors pass through unchanged.
+ */
+export function toDataAccessError(error: unknown, what: string): McpFactoryError {
+  if (error instanceof McpFactoryError) return error;
+  const message = errorMessage(error).split('\n').filter(Boolean).pop() ?? 'unknown error';
+  if (isUnavailable(error)) return new DatabaseUnavailableError(`${what} failed: database unavailable (${message})`, { cause: error });
+  const codes = codesOf(error);
+  if (codes.includes('42501') || /row-level security/i.test(message)) {
+    return new TenantAccessDeniedError(`${what} refused by row-level security: ${message}`, { cause: error });
+  }
+  return new DatabaseQueryError(`${what} failed: ${message}`, codes[0], { cause: error });
+}

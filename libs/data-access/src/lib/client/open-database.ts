@@ -1,0 +1,214 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { createSilentLogger, type Logger } from '@mcp-factory/shared-util';
+import { Pool } from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient, type Prisma } from '../../generated/prisma/client';
+import { describeConfig, maskUrl, validateConfig, type DatabaseConfig } from '../config/database-config';
+import { DatabaseUnavailableError } from '../errors';
+import { readMigrations } from '../migrate/migration-files';
+import { runMigrations, type MigrateResult } from '../migrate/migrator';
+import { pgSession, pgliteSession, type SqlSession } from '../migrate/sql-session';
+import { APP_ROLE, TENANT_SETTING, assertTenantId, forTenant } from '../tenancy/for-tenant';
+import { causeText } from './cause-text';
+import { toDataAccessError } from './db-errors';
+
+function extendForTenant(prisma: PrismaClient, tenantId: string) {
+  return prisma.$extends(forTenant(tenantId));
+}
+
+/**
+ * A client that sees one tenant's rows only: `.greeting`, `.note` and the other model delegates,
+ * with `tenantId` filled in and checked. Raw SQL is refused (ERR_RAW_QUERY_FORBIDDEN).
+ */
+export type TenantClient = ReturnType<typeof extendForTenant>;
+
+/** The transaction client `runAsTenant` hands out: unfiltered by the extension, filtered by RLS. */
+export type TenantTransactionClient = Prisma.TransactionClient;
+
+/** An open database: the same API on embedded PGlite and on PostgreSQL. */
+export interface Database {
+  readonly engine: 'embedded' | 'server';
+  /** Which database this is, safe to log: `embedded PGlite at /x`, or the URL with its password masked. */
+  readonly description: string;
+  /** A client scoped to one tenant. Cheap (cached per tenant): call it per tool call. */
+  forTenant(tenantId: string): TenantClient;
+  /**
+   * Runs `fn` in one transaction as the app role with `app.tenant_id` set, so row-level security
+   * confines every statement (raw SQL included) to the tenant. For multi-statement atomic work.
+   */
+  runAsTenant<T>(tenantId: string, fn: (tx: TenantTransactionClient) => Promise<T>): Promise<T>;
+  /**
+   * The raw Prisma client, connected as the configured user (a superuser or table owner bypasses
+   * nothing but RLS sees no tenant here). For migrations, admin jobs, tests and benchmarks only.
+   */
+  readonly unscoped: PrismaClient;
+  /** Applies pending migrations (openDatabase does this unless `migrate: false`). */
+  migrate(): Promise<MigrateResult>;
+  /** Resolves when the database answers; rejects with ERR_DB_UNAVAILABLE otherwise (readiness probe). */
+  ping(): Promise<void>;
+  /** Releases the pool or the embedded database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  logger?: Logger;
+  /** Apply pending migrations on open. Default true. */
+  migrate?: boolean;
+  /** Folder of Prisma-layout migrations; default: the lib's `prisma/migrations`. */
+  migrationsDir?: string;
+  /**
+   * Embedded only: a `dumpDataDir()` tarball of a freshly migrated database, loaded instead of
+   * running initdb when the data directory is empty (about 3x faster to open).
+   */
+  snapshot?: Blob | File;
+}
+
+/** Tenant clients kept per database; beyond this the oldest is dropped (they are cheap to rebuild). */
+const TENANT_CACHE_SIZE = 1000;
+
+interface Engine {
+  prisma: PrismaClient;
+  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+async function openEmbedded(dataDir: string | undefined, snapshot: Blob | File | undefined, description: string): Promise<Engine> {
+  let pglite: PGlite;
+  try {
+    const isEmpty = snapshot ? await isEmptyDir(dataDir) : false;
+    pglite = await PGlite.create(dataDir, isEmpty ? { loadDataDir: snapshot } : {});
+  } catch (error) {
+    throw new DatabaseUnavailableError(`Cannot open ${description}: ${causeText(error)}`, { cause: error });
+  }
+  const session = pgliteSession(pglite);
+  return {
+    prisma: new PrismaClient({ adapter: new PrismaPGlite(pglite) }),
+    withSession: (fn) => fn(session),
+    ping: async () => {
+      await pglite.query('SELECT 1');
+    },
+    dispose: () => pglite.close(),
+  };
+}
+
+async function isEmptyDir(dir: string | undefined): Promise<boolean> {
+  if (!dir || dir.startsWith('memory://')) return true;
+  const { readdir } = await import('node:fs/promises');
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch {
+    return true;
+  }
+}
+
+async function openServer(url: string, poolSize: number, connectTimeoutMs: number, description: string, logger: Logger): Promise<Engine> {
+  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
+  // An idle connection dropped by the server emits here; without a listener it would crash the process.
+  // pg discards that connection, so the pool heals on its own once the server is back.
+  pool.on('error', (error) => logger.warn('database connection lost', { database: maskUrl(url), error: error.message }));
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new DatabaseUnavailableError(`Cannot open ${description}: ${causeText(error)}`, { cause: error });
+  }
+  return {
+    prisma: new PrismaClient({ adapter: new PrismaPg(pool) }),
+    withSession: async (fn) => {
+      const client = await pool.connect();
+      try {
+        return await fn(pgSession(client));
+      } finally {
+        client.release();
+      }
+    },
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    dispose: () => pool.end(),
+  };
+}
+
+/**
+ * Opens the configured database, applies pending migrations, and returns the tenant-scoping API.
+ * Throws ERR_DB_CONFIG for a bad config and ERR_DB_UNAVAILABLE (one line: which database, what
+ * failed) when it cannot be reached.
+ *
+ * @example
+ * const database = await openDatabase({ engine: 'embedded', dataDir: './data' }, { logger });
+ * const db = database.forTenant(userId);
+ * await db.greeting.create({ data: { name: 'Ada', message: 'Hello, Ada' } });
+ * await database.close();
+ */
+export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
+  validateConfig(config);
+  const logger = options.logger ?? createSilentLogger();
+  const description = describeConfig(config);
+  const engine =
+    config.engine === 'embedded'
+      ? await openEmbedded(config.dataDir, options.snapshot, description)
+      : await openServer(config.url, config.poolSize ?? 10, config.connectTimeoutMs ?? 5000, description, logger);
+
+  const tenants = new Map<string, TenantClient>();
+  let closing: Promise<void> | undefined;
+
+  const database: Database = {
+    engine: config.engine,
+    description,
+    unscoped: engine.prisma,
+    forTenant(tenantId) {
+      assertTenantId(tenantId);
+      let client = tenants.get(tenantId);
+      if (!client) {
+        client = extendForTenant(engine.prisma, tenantId);
+        if (tenants.size >= TENANT_CACHE_SIZE) tenants.delete(tenants.keys().next().value as string);
+        tenants.set(tenantId, client);
+      }
+      return client;
+    },
+    async runAsTenant(tenantId, fn) {
+      assertTenantId(tenantId);
+      try {
+        return await engine.prisma.$transaction(async (tx) => {
+          await tx.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config(${TENANT_SETTING}, ${tenantId}, true)`;
+          return fn(tx);
+        });
+      } catch (error) {
+        throw toDataAccessError(error, `transaction for tenant ${tenantId}`);
+      }
+    },
+    migrate() {
+      const migrations = readMigrations(options.migrationsDir);
+      return engine.withSession((session) => runMigrations(session, { migrations, logger }));
+    },
+    async ping() {
+      try {
+        await engine.ping();
+      } catch (error) {
+        throw new DatabaseUnavailableError(`${description} is unavailable: ${causeText(error)}`, { cause: error });
+      }
+    },
+    close() {
+      closing ??= (async () => {
+        tenants.clear();
+        await engine.prisma.$disconnect().catch(() => undefined);
+        await engine.dispose();
+      })();
+      return closing;
+    },
+  };
+
+  if (options.migrate !== false) {
+    try {
+      const result = await database.migrate();
+      if (result.applied.length) logger.info('database migrated', { database: description, applied: result.applied });
+    } catch (error) {
+      await database.close().catch(() => undefined);
+      throw toDataAccessError(error, `Migrating ${description}`);
+    }
+  }
+  logger.debug('database open', { database: description });
+  return database;
+}

@@ -1,0 +1,67 @@
+import { DatabaseConfigError } from '../errors';
+
+/**
+ * Which database to open. The app turns its environment into one of these once, at start.
+ *
+ * @example
+ * const config: DatabaseConfig = process.env.DATABASE_URL
+ *   ? { engine: 'server', url: process.env.DATABASE_URL, poolSize: 10 }
+ *   : { engine: 'embedded', dataDir: '~/.mcp-factory/data' };
+ */
+export type DatabaseConfig = EmbeddedDatabaseConfig | ServerDatabaseConfig;
+
+/** Embedded PGlite in this process: the desktop app. */
+export interface EmbeddedDatabaseConfig {
+  engine: 'embedded';
+  /** Directory holding the database; created on first open. Omitted: in memory (tests). */
+  dataDir?: string;
+}
+
+/** PostgreSQL over the network: the multi-tenant service. */
+export interface ServerDatabaseConfig {
+  engine: 'server';
+  /** `postgresql://user:password@host:port/db`. */
+  url: string;
+  /** Most connections the pool opens. Default 10. */
+  poolSize?: number;
+  /** How long to wait for a connection before failing with ERR_DB_UNAVAILABLE. Default 5000 ms. */
+  connectTimeoutMs?: number;
+}
+
+/** A connection URL with its password replaced by `***`, safe for logs and error messages. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // Not a URL we can parse: hide anything between `:` and `@` that looks like a password.
+    return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  }
+}
+
+/** One line saying which database a config opens, e.g. `embedded PGlite at /data` or the masked URL. */
+export function describeConfig(config: DatabaseConfig): string {
+  if (config.engine === 'embedded') return config.dataDir ? `embedded PGlite at ${config.dataDir}` : 'embedded PGlite in memory';
+  return `PostgreSQL at ${maskUrl(config.url)}`;
+}
+
+/** Throws ERR_DB_CONFIG for a config that can never work. */
+export function validateConfig(config: DatabaseConfig): void {
+  if (config.engine === 'server') {
+    let parsed: URL;
+    try {
+      parsed = new URL(config.url);
+    } catch {
+      throw new DatabaseConfigError(`Invalid database URL ${maskUrl(config.url)}: not a URL`);
+    }
+    if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
+      throw new DatabaseConfigError(`Invalid database URL ${maskUrl(config.url)}: expected postgresql://`);
+    }
+    if (config.poolSize !== undefined && (!Number.isInteger(config.poolSize) || config.poolSize < 1)) {
+      throw new DatabaseConfigError(`Invalid pool size ${config.poolSize}: expected a positive integer`);
+    }
+  } else if (config.engine !== 'embedded') {
+    throw new DatabaseConfigError(`Unknown database engine ${String((config as { engine: unknown }).engine)}: expected embedded or server`);
+  }
+}

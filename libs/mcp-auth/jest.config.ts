@@ -1,0 +1,5 @@
+export default {
+  displayName: 'mcp-auth',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/mcp-auth',
+};

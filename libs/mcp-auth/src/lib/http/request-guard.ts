@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfigurationError, HostNotAllowedError, OriginNotAllowedError } from '../errors';
+
+/** Options of {@link RequestGuard}. */
+export interface RequestGuardOptions {
+  /**
+   * Host names (without port) accepted in the `Host` header — DNS rebinding protection.
+   * Default: when bound to a loopback address, `localhost`, `127.0.0.1` and `[::1]`; otherwise no check
+   * (a public service behind a load balancer is reached by many names — set this to enable it).
+   */
+  allowedHosts?: string[];
+  /**
+   * Origins (`scheme://host[:port]`) accepted when a request carries `Origin`. Default: the CORS
+   * origins; when none and bound to loopback, only loopback origins.
+   */
+  allowedOrigins?: string[];
+  /** Upstream option: answer CORS preflights and add CORS headers. Default false. */
+  cors?: boolean;
+  /** Upstream option: origin(s) CORS allows. Required with `cors: true`; `'*'` allows any (not with credentials). */
+  corsOrigin?: string | string[];
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
+
+/** Host/Origin validation and CORS headers, computed once from options. */
+export class RequestGuard {
+  private readonly hosts: Set<string> | undefined;
+  private readonly origins: Set<string> | undefined;
+  private readonly loopbackOriginsOnly: boolean;
+  private readonly corsOrigins: Set<string> | undefined;
+  private readonly corsAny: boolean;
+
+  constructor(options: RequestGuardOptions, bindHost: string) {
+    const loopback = LOOPBACK_HOSTS.includes(bindHost);
+    this.hosts = options.allowedHosts
+      ? new Set(options.allowedHosts.map((h) => h.toLowerCase()))
+      : loopback
+        ? new Set(LOOPBACK_HOSTS)
+        : undefined;
+    if (options.cors) {
+      if (!options.corsOrigin || (Array.isArray(options.corsOrigin) && options.corsOrigin.length === 0)) {
+        throw new ConfigurationError('transport.corsOrigin is required when transport.cors is true');
+      }
+      const list = Array.isArray(options.corsOrigin) ? options.corsOrigin : [options.corsOrigin];
+      this.corsAny = list.includes('*');
+      this.corsOrigins = new Set(list.filter((o) => o !== '*'));
+    } else {
+      this.corsAny = false;
+      this.corsOrigins = undefined;
+    }
+    const explicit = options.allowedOrigins ?? (this.corsOrigins && !this.corsAny ? [...this.corsOrigins] : undefined);
+    this.origins = explicit ? new Set(explicit) : undefined;
+    this.loopbackOriginsOnly = !explicit && !this.corsAny && loopback;
+  }
+
+  /** Throws {@link HostNotAllowedError} / {@link OriginNotAllowedError} when the request must be refused. */
+  check(req: IncomingMessage): void {
+    if (this.hosts) {
+      const host = hostnameOf(req.headers.host);
+      if (!host || !this.hosts.has(host)) throw new HostNotAllowedError(`Host header not allowed`);
+    }
+    const origin = req.headers.origin;
+    if (origin === undefined) return;
+    if (this.origins) {
+      if (!this.origins.has(origin)) throw new OriginNotAllowedError();
+    } else if (this.loopbackOriginsOnly) {
+      let host: string;
+      try {
+        host = new URL(origin).hostname;
+      } catch {
+        throw new OriginNotAllowedError();
+      }
+      if (!LOOPBACK_HOSTS.includes(host)) throw new OriginNotAllowedError();
+    }
+  }
+
+  /** Adds CORS response headers when CORS is on and the origin is allowed. */
+  applyCors(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.corsOrigins) return;
+    const origin = req.headers.origin;
+    if (!origin) return;
+    if (this.corsAny) res.setHeader('Access-Control-Allow-Origin', '*');
+    else if (this.corsOrigins.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    } else return;
+    res.setHeader('Access-Control-Expose-Headers', 'Mcp-Session-Id, WWW-Authenticate, Retry-After, X-Request-Id');
+  }
+
+  /** Answers a CORS preflight (`OPTIONS`). */
+  preflight(req: IncomingMessage, res: ServerResponse): void {
+    this.applyCors(req, res);
+    if (this.corsOrigins) {
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    res.statusCode = 204;
+    res.end();
+  }
+}
+
+/** `example.com:8080` → `example.com`; `[::1]:3000` → `[::1]`. Lower-cased. */
+export function hostnameOf(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const lower = host.toLowerCase();
+  if (lower.startsWith('[')) {
+    const end = lower.indexOf(']');
+    return end === -1 ? undefined : lower.slice(0, end + 1);
+  }
+  const colon = lower.indexOf(':');
+  return colon === -1 ? lower : lower.slice(0, colon);
+}

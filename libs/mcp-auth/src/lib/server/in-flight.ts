@@ -1,0 +1,107 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { McpAuthMetrics } from '../metrics/metrics';
+
+/** Counts JSON-RPC requests awaiting a response across all transports, so `stop()` can drain them. */
+export class InFlightTracker {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  get size(): number {
+    return this.count;
+  }
+
+  begin(): void {
+    this.count += 1;
+  }
+
+  end(): void {
+    this.count -= 1;
+    if (this.count === 0 && this.waiters.length) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /** Resolves true when nothing is in flight, false if `timeoutMs` passes first. */
+  drain(timeoutMs: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        resolve(false);
+      }, timeoutMs);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.waiters.push(wake);
+    });
+  }
+}
+
+interface Pending {
+  startedAt: number;
+  tool?: string;
+}
+
+/**
+ * Wraps a connected transport's `onmessage`/`send`/`onclose` to see each JSON-RPC request and its
+ * response: counts in-flight requests (drain, eviction) and observes `tools/call` latency.
+ * Must run after `server.connect(transport)`, which installs the handlers being wrapped.
+ */
+export function instrumentTransport(
+  transport: Transport,
+  tracker: InFlightTracker,
+  metrics: McpAuthMetrics | undefined,
+  onCountChange?: (delta: number) => void,
+): void {
+  const pending = new Map<string | number, Pending>();
+  const onmessage = transport.onmessage;
+  const send = transport.send.bind(transport);
+  const onclose = transport.onclose;
+
+  transport.onmessage = (message, extra) => {
+    const m = message as { id?: string | number; method?: string; params?: { name?: unknown } };
+    if (m.method !== undefined && m.id !== undefined && !pending.has(m.id)) {
+      pending.set(m.id, {
+        startedAt: performance.now(),
+        tool: m.method === 'tools/call' && metrics ? metrics.toolLabel(m.params?.name) : undefined,
+      });
+      tracker.begin();
+      onCountChange?.(1);
+    }
+    onmessage?.(message, extra);
+  };
+
+  transport.send = (message: JSONRPCMessage, options) => {
+    const m = message as { id?: string | number; method?: string; result?: { isError?: boolean }; error?: unknown };
+    if (m.method === undefined && m.id !== undefined) {
+      const entry = pending.get(m.id);
+      if (entry) {
+        pending.delete(m.id);
+        if (entry.tool !== undefined && metrics) {
+          const outcome = m.error !== undefined || m.result?.isError ? 'error' : 'ok';
+          metrics.toolLatency.observe({ tool: entry.tool, outcome }, (performance.now() - entry.startedAt) / 1000);
+        }
+        // The request counts as finished once its response has been handed to the transport.
+        return send(message, options).finally(() => {
+          tracker.end();
+          onCountChange?.(-1);
+        });
+      }
+    }
+    return send(message, options);
+  };
+
+  transport.onclose = () => {
+    // Requests that will never get a response must not hold up a drain.
+    for (let i = 0; i < pending.size; i++) {
+      tracker.end();
+      onCountChange?.(-1);
+    }
+    pending.clear();
+    onclose?.();
+  };
+}

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'tools-hello',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/tools-hello',
+};

@@ -1,0 +1,7 @@
+import { defineToolLibrary } from '@mcp-factory/core-factory';
+import { echoTool } from './echo.tool';
+import { helloComputerTool } from './hello-computer.tool';
+import { listGreetingsTool } from './list-greetings.tool';
+
+/** The hello tool library: `hello_computer`, `list_greetings`, `echo`. */
+export const helloTools = defineToolLibrary('hello', [helloComputerTool, listGreetingsTool, echoTool]);
