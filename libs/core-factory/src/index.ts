@@ -19,4 +19,6 @@ export {
   coreFactoryErrors,
 } from './lib/errors';
 export type { CoreFactoryErrorCode } from './lib/errors';
-export type { DatabaseConfig, TenantClient } from '@mcp-factory/data-access';
+// What apps need of the data layer, passed through so that apps never import data-access directly.
+export { migrate as migrateDatabase } from '@mcp-factory/data-access';
+export type { DatabaseConfig, TenantClient, MigrateResult } from '@mcp-factory/data-access';

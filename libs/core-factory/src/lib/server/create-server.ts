@@ -49,7 +49,6 @@ export async function createServer(accessToken: string, userId: string, options:
       jsonSchemaValidator: sharedJsonSchemaValidator(),
     },
   );
-  const logger = (options.logger ?? factoryLogger()).child({ userId });
-  registerToolHandlers(server, registry, { userId, accessToken: accessToken ?? '', logger });
+  registerToolHandlers(server, registry, { userId, accessToken: accessToken ?? '', logger: options.logger ?? factoryLogger() });
   return server;
 }

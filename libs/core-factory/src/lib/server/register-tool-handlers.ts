@@ -15,6 +15,7 @@ import type { ToolRegistry } from '../tools/tool-registry';
 export interface CallerIdentity {
   userId: string;
   accessToken: string;
+  /** The parent logger; tool lines go to a child carrying `userId` and `tool`. */
   logger: Logger;
 }
 
@@ -35,7 +36,8 @@ export function registerToolHandlers(server: Server, registry: ToolRegistry, cal
       throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${name}: ${describeIssues(parsed.error)}`);
     }
 
-    const logger = caller.logger.child({ tool: name });
+    // Built per call, not per server: most servers in stateless mode answer one request, often not a tool call.
+    const logger = caller.logger.child({ userId: caller.userId, tool: name });
     const ctx: ToolContext = {
       userId: caller.userId,
       accessToken: caller.accessToken,

@@ -1,15 +1,15 @@
-import { errorMessage } from '@mcp-factory/shared-util';
-
 /**
- * A short reason from a driver error. `connect` to `localhost` fails with an AggregateError whose
- * own message is empty, so its inner errors (or its code) are used instead.
+ * A short reason from a driver error. Duck-typed, because errors from another realm (jest's vm,
+ * worker threads) fail `instanceof Error`. `connect` to `localhost` fails with an AggregateError
+ * whose own message is empty, so its inner errors (or its code) are used instead.
  */
 export function causeText(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length) {
-    return [...new Set(error.errors.map((inner) => errorMessage(inner)))].join('; ');
+  const record = (error ?? {}) as { message?: unknown; errors?: unknown; code?: unknown };
+  if (Array.isArray(record.errors) && record.errors.length && !record.message) {
+    return [...new Set(record.errors.map((inner) => causeText(inner)))].join('; ');
   }
-  const message = errorMessage(error).split('\n').filter(Boolean).pop();
-  if (message) return message;
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' ? code : 'unknown error';
+  const message = typeof record.message === 'string' ? record.message : typeof error === 'string' ? error : '';
+  const line = message.split('\n').filter(Boolean).pop();
+  if (line) return line;
+  return typeof record.code === 'string' ? record.code : 'unknown error';
 }

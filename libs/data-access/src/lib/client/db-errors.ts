@@ -1,4 +1,5 @@
-import { McpFactoryError, errorMessage } from '@mcp-factory/shared-util';
+import { McpFactoryError } from '@mcp-factory/shared-util';
+import { causeText } from './cause-text';
 import { DatabaseQueryError, DatabaseUnavailableError, TenantAccessDeniedError } from '../errors';
 
 /** Prisma codes that mean the database could not be reached, not that the query was wrong. */
@@ -25,7 +26,7 @@ function codesOf(error: unknown): string[] {
 export function isUnavailable(error: unknown): boolean {
   const codes = codesOf(error);
   if (codes.some((code) => UNAVAILABLE_PRISMA_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === 'DatabaseNotReachable')) return true;
-  return UNAVAILABLE_PATTERN.test(errorMessage(error));
+  return UNAVAILABLE_PATTERN.test(causeText(error));
 }
 
 /**
@@ -34,7 +35,7 @@ export function isUnavailable(error: unknown): boolean {
  */
 export function toDataAccessError(error: unknown, what: string): McpFactoryError {
   if (error instanceof McpFactoryError) return error;
-  const message = errorMessage(error).split('\n').filter(Boolean).pop() ?? 'unknown error';
+  const message = causeText(error);
   if (isUnavailable(error)) return new DatabaseUnavailableError(`${what} failed: database unavailable (${message})`, { cause: error });
   const codes = codesOf(error);
   if (codes.includes('42501') || /row-level security/i.test(message)) {

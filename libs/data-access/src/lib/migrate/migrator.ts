@@ -1,4 +1,5 @@
-import { createSilentLogger, errorMessage, type Logger } from '@mcp-factory/shared-util';
+import { createSilentLogger, type Logger } from '@mcp-factory/shared-util';
+import { causeText } from '../client/cause-text';
 import { MigrationChecksumError, MigrationFailedError } from '../errors';
 import { readMigrations, type MigrationFile } from './migration-files';
 import type { SqlSession } from './sql-session';
@@ -68,7 +69,7 @@ export async function runMigrations(session: SqlSession, options: MigrateOptions
         await session.exec('COMMIT');
       } catch (error) {
         await session.exec('ROLLBACK').catch(() => undefined);
-        throw new MigrationFailedError(`Migration ${migration.name} failed and was rolled back: ${errorMessage(error)}`, { cause: error });
+        throw new MigrationFailedError(`Migration ${migration.name} failed and was rolled back: ${causeText(error)}`, { cause: error });
       }
       logger.info('migration applied', { migration: migration.name });
       result.applied.push(migration.name);

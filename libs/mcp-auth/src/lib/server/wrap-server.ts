@@ -410,10 +410,11 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
       if (session) session.inFlight += delta;
     });
     chainOnClose(transport, () => {
+      // Only when the client ended it: a close by the manager has already removed and closed it.
       if (transport.sessionId && this.sessions.remove(transport.sessionId)) {
         this.logger.info('session closed', { userId: auth.userId, sessionId: transport.sessionId, reason: 'transport closed' });
+        void server.close().catch(() => undefined);
       }
-      void server.close().catch(() => undefined);
     });
     try {
       await transport.handleRequest(call.req, call.res, body);
@@ -452,8 +453,10 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
       session.inFlight += delta;
     });
     chainOnClose(transport, () => {
-      if (this.sessions.remove(id)) this.logger.info('session closed', { userId: auth.userId, sessionId: id, reason: 'stream closed' });
-      void server.close().catch(() => undefined);
+      if (this.sessions.remove(id)) {
+        this.logger.info('session closed', { userId: auth.userId, sessionId: id, reason: 'stream closed' });
+        void server.close().catch(() => undefined);
+      }
     });
     this.logger.info('session opened', { requestId: call.requestId, userId: auth.userId, sessionId: id, transport: 'sse' });
   }

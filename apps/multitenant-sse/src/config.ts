@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import type { DatabaseConfig } from '@mcp-factory/core-factory';
+import { parseEnv, type LogFormat } from '@mcp-factory/shared-util';
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** Every variable the service reads, with its default. `.env.example` documents the same list. */
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: z.url().optional(),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWKS_URL: z.url().optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    JWT_REQUIRED_SCOPES: list.optional(),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DB_POOL_SIZE: int(1, 200).default(10),
+    STATELESS: flag.default(false),
+    ALLOW_QUERY_TOKEN: flag.default(false),
+    ALLOWED_HOSTS: list.optional(),
+    ALLOWED_ORIGINS: list.optional(),
+    MAX_SESSIONS: int(1, 1_000_000).default(1000),
+    MAX_SESSIONS_PER_USER: int(1, 10_000).default(10),
+    SESSION_IDLE_TIMEOUT_MS: int(0, 86_400_000).default(300_000),
+    RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(600),
+    MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1_048_576),
+    REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
+    DRAIN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.JWT_SECRET && env.JWKS_URL) ctx.addIssue({ code: 'custom', path: ['JWKS_URL'], message: 'set JWT_SECRET or JWKS_URL, not both' });
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'JWT_SECRET or JWKS_URL is required in production' });
+    }
+    if (env.JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_ISSUER'], message: 'JWT_ISSUER and JWT_AUDIENCE are required with JWKS_URL' });
+    }
+  });
+
+export type ServiceEnv = z.output<typeof envSchema>;
+
+export interface ServiceConfig {
+  env: ServiceEnv;
+  database: DatabaseConfig;
+  logFormat: LogFormat;
+}
+
+/** Reads the environment once. Throws `ERR_CONFIG_INVALID` with one line per bad variable. */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const env = parseEnv(envSchema, rawEnv);
+  return {
+    env,
+    database: env.DATABASE_URL
+      ? { engine: 'server', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
+      : { engine: 'embedded', dataDir: resolve(env.DATA_DIR) },
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+  };
+}

@@ -1,0 +1,69 @@
+// The multi-tenant service: config + wiring. Auth, sessions, limits and transports live in mcp-auth;
+// the server per user comes from core-factory; the data from the shared database, scoped per tenant.
+import { checkDatabase, configureFactory, createServer, ensureInitialized, shutdownFactory } from '@mcp-factory/core-factory';
+import { installShutdownHandlers, JWTAuthProvider, wrapServer } from '@mcp-factory/mcp-auth';
+import { createLogger, errorMessage } from '@mcp-factory/shared-util';
+import { loadConfig } from './config';
+import { generateDevSecret, mintDevToken } from './dev-token';
+import { toolLibraries } from './tool-libraries';
+
+async function main(): Promise<void> {
+  const { env, database, logFormat } = loadConfig();
+  const logger = createLogger({ level: env.LOG_LEVEL, format: logFormat, defaultMeta: { app: 'multitenant-sse' } });
+
+  configureFactory({ database, databaseOpening: 'eager', logger });
+  await ensureInitialized(); // a database that cannot be opened stops the process here, with one line
+
+  const jwtSecret = env.JWT_SECRET ?? (env.JWKS_URL ? undefined : generateDevSecret());
+  const authProvider = new JWTAuthProvider({
+    jwtSecret,
+    jwksUrl: env.JWKS_URL,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    requiredScopes: env.JWT_REQUIRED_SCOPES,
+  });
+
+  const wrapped = wrapServer({
+    serverFactory: (accessToken, userId) => createServer(accessToken, userId, { name: 'mcp-factory-service', tools: toolLibraries }),
+    authProvider,
+    resourceType: 'mcp-factory',
+    name: 'mcp-factory-service',
+    transport: {
+      type: 'http',
+      port: env.PORT,
+      host: env.HOST,
+      stateless: env.STATELESS,
+      allowQueryToken: env.ALLOW_QUERY_TOKEN,
+      allowedHosts: env.ALLOWED_HOSTS,
+      allowedOrigins: env.ALLOWED_ORIGINS,
+    },
+    publicUrl: env.PUBLIC_URL,
+    maxSessions: env.MAX_SESSIONS,
+    maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
+    sessionIdleTimeoutMs: env.SESSION_IDLE_TIMEOUT_MS,
+    rateLimit: env.RATE_LIMIT_PER_MINUTE > 0 ? { maxRequests: env.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 } : false,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
+    readinessCheck: checkDatabase,
+    onShutdown: shutdownFactory,
+    logger,
+  });
+  const { url } = await wrapped.start();
+  installShutdownHandlers(wrapped, { logger });
+  logger.info('Listening', { mcp: `${url}/mcp`, sse: `${url}/sse`, stateless: env.STATELESS, database: database.engine });
+
+  if (!env.JWT_SECRET && jwtSecret) {
+    const token = await mintDevToken(jwtSecret, { userId: 'demo-user', issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, scopes: env.JWT_REQUIRED_SCOPES });
+    process.stdout.write(
+      `\nDevelopment mode: no JWT_SECRET, so this run generated one. A token for user "demo-user" (12 h):\n\n  ${token}\n\n` +
+        `Streamable HTTP: ${url}/mcp    legacy SSE: ${url}/sse\n` +
+        `Try: npx @modelcontextprotocol/inspector@latest --cli ${url}/mcp --transport http --header "Authorization: Bearer ${token}" --method tools/list\n\n`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`multitenant-sse: ${errorMessage(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+// `nx migrate multitenant-sse` / the container's migrate command: applies pending migrations, then exits.
+import { migrateDatabase } from '@mcp-factory/core-factory';
+import { createLogger, errorMessage } from '@mcp-factory/shared-util';
+import { loadConfig } from './config';
+
+async function main(): Promise<void> {
+  const { env, database, logFormat } = loadConfig();
+  const logger = createLogger({ level: env.LOG_LEVEL, format: logFormat, defaultMeta: { app: 'multitenant-sse', job: 'migrate' } });
+  const result = await migrateDatabase(database, { logger });
+  logger.info('Migrations done', { applied: result.applied, skipped: result.skipped.length });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`migrate: ${errorMessage(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+// P1: cost of one server instance — createServer with the full tool set vs a bare McpServer with the
+// same tools registered the SDK's default way (its own Ajv validator per instance). Interleaved rounds.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { createServer } from '@mcp-factory/core-factory';
+import { helloTools } from '@mcp-factory/tools-hello';
+import { isSmoke, machineInfo, writeResult } from './lib/results';
+import { round, summarize } from './lib/stats';
+
+const tools = [helloTools];
+
+function bareServer(): McpServer {
+  const server = new McpServer({ name: 'bare', version: '1.0.0' });
+  for (const library of tools) {
+    for (const tool of library.tools) {
+      server.registerTool(tool.name, { description: tool.description, inputSchema: tool.input.shape }, async () => ({ content: [] }));
+    }
+  }
+  return server;
+}
+
+async function timePerCall(make: () => unknown, n: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await make();
+  return Number(process.hrtime.bigint() - start) / n / 1000; // µs
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('run with node --expose-gc');
+  collect();
+  collect();
+}
+
+async function retainedKbPerInstance(make: () => Promise<unknown> | unknown, n: number): Promise<number> {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const keep: unknown[] = [];
+  for (let i = 0; i < n; i++) keep.push(await make());
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (keep.length !== n) throw new Error('lost instances');
+  return (after - before) / n / 1024;
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const rounds = isSmoke ? 2 : 10;
+  const perRound = isSmoke ? 200 : 5_000;
+  const retainN = isSmoke ? 500 : 10_000;
+  let user = 0;
+  const ours = () => createServer('token', `user-${user++}`, { tools });
+  const bare = () => bareServer();
+
+  // Warm up both (JIT, the registry compile, module loading).
+  await timePerCall(ours, perRound);
+  await timePerCall(bare, Math.ceil(perRound / 5));
+
+  const oursSamples: number[] = [];
+  const bareSamples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    oursSamples.push(await timePerCall(ours, perRound));
+    bareSamples.push(await timePerCall(bare, Math.ceil(perRound / 5)));
+  }
+  const oursKb = await retainedKbPerInstance(ours, retainN);
+  const bareKb = await retainedKbPerInstance(bare, Math.ceil(retainN / 5));
+
+  const o = summarize(oursSamples);
+  const b = summarize(bareSamples);
+  writeResult({
+    name: 'p1-factory',
+    smoke: isSmoke,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    machine: machineInfo(),
+    rows: [
+      { id: 'P1', metric: 'createServer median time', unit: 'µs', ours: round(o.median), peer: 'bare McpServer', peerValue: round(b.median), ratio: round(b.median / o.median), target: '≤ 10 µs; ≥ 5× faster', pass: o.median <= 10 && b.median / o.median >= 5 },
+      { id: 'P1', metric: 'retained heap per idle instance', unit: 'KB', ours: round(oursKb), peer: 'bare McpServer', peerValue: round(bareKb), ratio: round(bareKb / oursKb), target: '≤ 10 KB', pass: oursKb <= 10 },
+    ],
+    data: {
+      tools: tools.flatMap((l) => l.tools.map((t) => t.name)),
+      ours: { samplesUs: oursSamples.map(round), summary: o, retainedKb: round(oursKb), perRound },
+      bare: { samplesUs: bareSamples.map(round), summary: b, retainedKb: round(bareKb), perRound: Math.ceil(perRound / 5) },
+    },
+  });
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
+  process.exit(1);
+});
