@@ -2,5 +2,4 @@ export default {
   displayName: 'standalone-stdio',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/apps/standalone-stdio',
-  testTimeout: 60_000,
 };

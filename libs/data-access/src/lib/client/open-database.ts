@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createSilentLogger, type Logger } from '@mcp-factory/shared-util';
@@ -103,6 +104,18 @@ async function isEmptyDir(dir: string | undefined): Promise<boolean> {
   }
 }
 
+const statementNames = new Map<string, string>();
+
+/** A stable prepared-statement name per SQL text (bounded, so ad-hoc SQL cannot grow it forever). */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `mcpf_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    if (statementNames.size < 10_000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
 async function openServer(url: string, poolSize: number, connectTimeoutMs: number, description: string, logger: Logger): Promise<Engine> {
   const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
   // An idle connection dropped by the server emits here; without a listener it would crash the process.
@@ -115,7 +128,9 @@ async function openServer(url: string, poolSize: number, connectTimeoutMs: numbe
     throw new DatabaseUnavailableError(`Cannot open ${description}: ${causeText(error)}`, { cause: error });
   }
   return {
-    prisma: new PrismaClient({ adapter: new PrismaPg(pool) }),
+    // Named statements are prepared once per connection and reused: Prisma's SQL text is stable per
+    // query shape, and the tenant transaction's set_config statement is sent on every scoped call.
+    prisma: new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: (query) => statementName(query.sql) }) }),
     withSession: async (fn) => {
       const client = await pool.connect();
       try {
