@@ -54,7 +54,7 @@ describe('the packed standalone-stdio package', () => {
 
   it('ships the engine, the migrations and a manifest with no runtime dependencies', () => {
     expect(packedFiles).toEqual(
-      expect.arrayContaining(['main.js', 'factory.js', 'factory.d.ts', 'package.json', 'pglite.wasm', 'pglite.data', 'initdb.wasm']),
+      expect.arrayContaining(['main.js', 'main.d.ts', 'factory.js', 'factory.d.ts', 'package.json', 'pglite.wasm', 'pglite.data', 'initdb.wasm']),
     );
     expect(packedFiles.filter((file) => /^migrations\/[^/]+\/migration\.sql$/.test(file)).length).toBeGreaterThan(0);
     const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules', PACKAGE, 'package.json'), 'utf8'));

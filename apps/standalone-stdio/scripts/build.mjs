@@ -5,7 +5,7 @@
 //   chunk-*.js  code both share (one copy, one module instance)
 //   pglite.wasm, pglite.data, initdb.wasm   PGlite's engine, found beside the bundle via import.meta.url
 //   migrations/<timestamp>_<name>/migration.sql   the SQL the embedded database is migrated with
-//   factory.d.ts, package.json, README.md
+//   main.d.ts, factory.d.ts (hand-written, from build/), package.json, README.md
 // Everything (SDK, Prisma client and its query compiler, PGlite, winston, zod) is bundled: the
 // package has no runtime dependencies. Output is ESM: PGlite's CJS build fails bundled (Invalid URL).
 // Usage: node apps/standalone-stdio/scripts/build.mjs [--outdir dir] [--minify]
@@ -128,7 +128,7 @@ async function main() {
   writeFileSync(mainJs, `#!/usr/bin/env node\n${readFileSync(mainJs, 'utf8')}`);
   chmodSync(mainJs, 0o755);
 
-  cpSync(path.join(appRoot, 'build/factory.d.ts'), path.join(outdir, 'factory.d.ts'));
+  for (const types of ['main.d.ts', 'factory.d.ts']) cpSync(path.join(appRoot, 'build', types), path.join(outdir, types));
   const manifest = JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8'));
   writeFileSync(path.join(outdir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (existsSync(path.join(appRoot, 'README.md'))) copyFileSync(path.join(appRoot, 'README.md'), path.join(outdir, 'README.md'));
