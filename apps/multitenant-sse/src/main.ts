@@ -1,6 +1,6 @@
 // The multi-tenant service: config + wiring. Auth, sessions, limits and transports live in mcp-auth;
 // the server per user comes from core-factory; the data from the shared database, scoped per tenant.
-import { checkDatabase, configureFactory, createServer, ensureInitialized, shutdownFactory } from '@mcp-factory/core-factory';
+import { checkDatabase, configureFactory, createServer, ensureInitialized, InitializationFailedError, shutdownFactory } from '@mcp-factory/core-factory';
 import { installShutdownHandlers, JWTAuthProvider, wrapServer } from '@mcp-factory/mcp-auth';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { loadConfig } from './config';
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`multitenant-sse: ${errorMessage(error)}\n`);
+  // core-factory has already logged a failed initialisation (which database, what failed): one line, not two.
+  if (!(error instanceof InitializationFailedError)) process.stderr.write(`multitenant-sse: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -28,6 +28,7 @@ const MIGRATIONS_SOURCE = path.join(workspace, 'libs/data-access/prisma/migratio
 const MIGRATION_FILES = /[\\/]libs[\\/]data-access[\\/]src[\\/]lib[\\/]migrate[\\/]migration-files\.ts$/;
 const MIGRATIONS_DIR_EXPR = "path.resolve(__dirname, '../../../prisma/migrations')";
 const PGLITE_ASSETS = ['pglite.wasm', 'pglite.data', 'initdb.wasm'];
+const SNAPSHOT_FILE = 'pglite-snapshot.tar.gz';
 
 // The bundle is ESM, but much of what it bundles is CommonJS (Prisma's client and runtime, pg, winston):
 // give it a real `require` for Node built-ins instead of esbuild's throwing "Dynamic require" shim.
@@ -76,6 +77,30 @@ const prismaCompilerAsEsm = {
   },
 };
 
+/**
+ * A first launch would run initdb (~5 s). Instead ship a dump of an empty database migrated by the
+ * bundle itself; the app seeds an empty data directory from it (config.ts finds it beside main.js).
+ */
+async function writeMigratedSnapshot(factoryJs, target) {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { pathToFileURL } = await import('node:url');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mcpf-snapshot-'));
+  try {
+    const factory = await import(pathToFileURL(factoryJs).href);
+    factory.configureFactory({ database: { engine: 'embedded', dataDir } });
+    await factory.ensureInitialized();
+    await factory.shutdownFactory();
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = await PGlite.create(dataDir);
+    const tarball = await pglite.dumpDataDir('gzip');
+    await pglite.close();
+    writeFileSync(target, Buffer.from(await tarball.arrayBuffer()));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const started = Date.now();
   if (!existsSync(path.join(workspace, 'libs/data-access/src/generated/prisma/client.ts'))) {
@@ -122,6 +147,8 @@ async function main() {
     mkdirSync(path.join(outdir, 'migrations', name), { recursive: true });
     copyFileSync(path.join(MIGRATIONS_SOURCE, name, 'migration.sql'), path.join(outdir, 'migrations', name, 'migration.sql'));
   }
+
+  await writeMigratedSnapshot(path.join(outdir, 'factory.js'), path.join(outdir, SNAPSHOT_FILE));
 
   // `.` runs the server: a shebang makes main.js the package's executable `bin`.
   const mainJs = path.join(outdir, 'main.js');

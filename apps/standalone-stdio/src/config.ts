@@ -1,5 +1,6 @@
+import { existsSync, realpathSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DatabaseConfig } from '@mcp-factory/core-factory';
 import { parseEnv, type LogFormat } from '@mcp-factory/shared-util';
 import { z } from 'zod';
@@ -30,10 +31,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StdioAppConfig
     accessToken: vars.MCP_ACCESS_TOKEN ?? '',
     database: vars.DATABASE_URL
       ? { engine: 'server', url: vars.DATABASE_URL, poolSize: 2 }
-      : { engine: 'embedded', dataDir: vars.MCP_DATA_DIR ?? defaultDataDir(env) },
+      : { engine: 'embedded', dataDir: vars.MCP_DATA_DIR ?? defaultDataDir(env), snapshotFile: bundledSnapshot() },
     logLevel: vars.LOG_LEVEL,
     logFormat: vars.LOG_FORMAT ?? (vars.NODE_ENV === 'production' ? 'json' : 'pretty'),
   };
+}
+
+/** The packed app ships a migrated empty database beside main.js, so a first launch skips initdb. */
+function bundledSnapshot(): string | undefined {
+  try {
+    const file = join(dirname(realpathSync(process.argv[1] ?? '')), 'pglite-snapshot.tar.gz');
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function localUserName(): string {

@@ -19,6 +19,6 @@ export {
   coreFactoryErrors,
 } from './lib/errors';
 export type { CoreFactoryErrorCode } from './lib/errors';
-// What apps need of the data layer, passed through so that apps never import data-access directly.
-export { migrate as migrateDatabase } from '@mcp-factory/data-access';
+export { migrateDatabase } from './lib/runtime/factory-runtime';
+// What apps need of the data layer's types, passed through so that apps never import data-access directly.
 export type { DatabaseConfig, TenantClient, MigrateResult } from '@mcp-factory/data-access';

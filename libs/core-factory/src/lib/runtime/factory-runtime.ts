@@ -1,6 +1,6 @@
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
-import { openDatabase, type Database, type DatabaseConfig } from '@mcp-factory/data-access';
+import type { Database, DatabaseConfig, MigrateResult } from '@mcp-factory/data-access';
 import { createSilentLogger, errorMessage, retryableOnce, type Logger, type RetryableOnce } from '@mcp-factory/shared-util';
 import { DatabaseNotConfiguredError, FactoryAlreadyConfiguredError, InitializationFailedError } from '../errors';
 
@@ -22,6 +22,19 @@ export interface FactoryConfig {
   initializers?: ReadonlyArray<() => Promise<void>>;
 }
 
+// Loaded on first use, not at start: Prisma and PGlite are most of the code, and the desktop app's
+// handshake should not wait for them to be parsed.
+const loadDataAccess = () => import('@mcp-factory/data-access');
+
+/**
+ * Applies pending migrations to a database and closes it: the service's `migrate` command.
+ * (Apps reach data-access only through here.)
+ */
+export async function migrateDatabase(config: DatabaseConfig, options: { logger?: Logger } = {}): Promise<MigrateResult> {
+  const { migrate } = await loadDataAccess();
+  return migrate(config, options);
+}
+
 interface Runtime {
   config: FactoryConfig;
   logger: Logger;
@@ -37,6 +50,7 @@ function createRuntime(config: FactoryConfig): Runtime {
   const logger = config.logger ?? createSilentLogger();
   const database = retryableOnce(async () => {
     if (!config.database) throw new DatabaseNotConfiguredError();
+    const { openDatabase } = await loadDataAccess();
     return openDatabase(config.database, { logger, migrate: config.migrate ?? true });
   });
   const init = retryableOnce(async () => {

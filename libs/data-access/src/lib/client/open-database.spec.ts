@@ -118,3 +118,34 @@ describe('openDatabase faults', () => {
     }
   });
 });
+
+describe('embedded snapshot (first launch without initdb)', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'mcpf-snapshot-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('seeds an empty data dir from snapshotFile, already migrated, and then keeps its own data', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { writeFileSync } = await import('node:fs');
+    const source = path.join(root, 'source');
+    const seeded = await openDatabase({ engine: 'embedded', dataDir: source });
+    await seeded.close();
+    const pglite = await PGlite.create(source);
+    const tarball = await pglite.dumpDataDir('gzip');
+    await pglite.close();
+    const snapshotFile = path.join(root, 'snapshot.tar.gz');
+    writeFileSync(snapshotFile, Buffer.from(await tarball.arrayBuffer()));
+
+    const dataDir = path.join(root, 'fresh');
+    const { logger, entries } = createMemoryLogger();
+    const first = await openDatabase({ engine: 'embedded', dataDir, snapshotFile }, { logger });
+    // The snapshot was migrated: opening applies nothing.
+    expect(entries.filter((e) => e.message === 'database migrated')).toEqual([]);
+    await first.forTenant('ada').greeting.create({ data: { message: 'from the first launch' } });
+    await first.close();
+
+    // A non-empty dir is opened as it is; the snapshot is not loaded over it.
+    const second = await openDatabase({ engine: 'embedded', dataDir, snapshotFile });
+    expect((await second.forTenant('ada').greeting.findMany()).map((g) => g.message)).toEqual(['from the first launch']);
+    await second.close();
+  }, 60_000);
+});

@@ -75,11 +75,17 @@ interface Engine {
   dispose(): Promise<void>;
 }
 
-async function openEmbedded(dataDir: string | undefined, snapshot: Blob | File | undefined, description: string): Promise<Engine> {
+async function openEmbedded(
+  dataDir: string | undefined,
+  snapshot: Blob | File | undefined,
+  snapshotFile: string | undefined,
+  description: string,
+): Promise<Engine> {
   let pglite: PGlite;
   try {
-    const isEmpty = snapshot ? await isEmptyDir(dataDir) : false;
-    pglite = await PGlite.create(dataDir, isEmpty ? { loadDataDir: snapshot } : {});
+    const isEmpty = snapshot || snapshotFile ? await isEmptyDir(dataDir) : false;
+    const seed = isEmpty ? (snapshot ?? (snapshotFile ? await readSnapshot(snapshotFile) : undefined)) : undefined;
+    pglite = await PGlite.create(dataDir, seed ? { loadDataDir: seed } : {});
   } catch (error) {
     throw new DatabaseUnavailableError(`Cannot open ${description}: ${causeText(error)}`, { cause: error });
   }
@@ -92,6 +98,11 @@ async function openEmbedded(dataDir: string | undefined, snapshot: Blob | File |
     },
     dispose: () => pglite.close(),
   };
+}
+
+async function readSnapshot(file: string): Promise<Blob> {
+  const { readFile } = await import('node:fs/promises');
+  return new Blob([await readFile(file)]);
 }
 
 async function isEmptyDir(dir: string | undefined): Promise<boolean> {
@@ -163,7 +174,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   const description = describeConfig(config);
   const engine =
     config.engine === 'embedded'
-      ? await openEmbedded(config.dataDir, options.snapshot, description)
+      ? await openEmbedded(config.dataDir, options.snapshot, config.snapshotFile, description)
       : await openServer(config.url, config.poolSize ?? 10, config.connectTimeoutMs ?? 5000, description, logger);
 
   const tenants = new Map<string, TenantClient>();

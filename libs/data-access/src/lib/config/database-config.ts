@@ -15,6 +15,12 @@ export interface EmbeddedDatabaseConfig {
   engine: 'embedded';
   /** Directory holding the database; created on first open. Omitted: in memory (tests). */
   dataDir?: string;
+  /**
+   * A `dumpDataDir('gzip')` tarball of a freshly migrated empty database. When the data directory is
+   * empty (first launch) it is loaded instead of running initdb, which is several times faster.
+   * Read only then. The desktop bundle ships one beside `main.js`.
+   */
+  snapshotFile?: string;
 }
 
 /** PostgreSQL over the network: the multi-tenant service. */

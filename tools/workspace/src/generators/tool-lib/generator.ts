@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { formatFiles, generateFiles, getProjects, updateJson, type Tree } from '@nx/devkit';
+import { formatFiles, generateFiles, getProjects, parseJson, serializeJson, type Tree } from '@nx/devkit';
 import { ToolLibExistsError, WorkspaceUnrecognisedError } from '../../lib/errors';
 import { addToolLibrary } from './register-tool-library';
 import type { ToolLibGeneratorSchema } from './schema';
@@ -20,8 +20,8 @@ interface PlannedWrite {
  * `nx g @mcp-factory/workspace:tool-lib <name>`: creates `libs/tools-<name>` in the house layout
  * (tags `type:feature`, `scope:tools`; a `<name>_note_save` / `<name>_note_get` sample on the scoped
  * `note` model; a spec through `createServer` on every test engine; a README), maps
- * `@mcp-factory/tools-<name>` in tsconfig.base.json and registers the library in every
- * `apps/*\/src/tool-libraries.ts`.
+ * `@mcp-factory/tools-<name>` in tsconfig.base.json and registers the library in each app's
+ * `src/tool-libraries.ts`.
  *
  * Every check runs before the first write: a refused name (ERR_TOOL_LIB_NAME_INVALID,
  * ERR_TOOL_LIB_NAME_RESERVED), an existing lib (ERR_TOOL_LIB_EXISTS) or a file it cannot edit
@@ -39,15 +39,7 @@ export async function toolLibGenerator(tree: Tree, options: ToolLibGeneratorSche
     ...names,
     libraryDeclaration: libraryDeclaration(names),
   });
-  for (const edit of edits) {
-    if (edit.content === '') {
-      updateJson(tree, edit.path, (json: { compilerOptions?: { paths?: Record<string, string[]> } }) =>
-        withPath(json, names),
-      );
-    } else {
-      tree.write(edit.path, edit.content);
-    }
-  }
+  for (const edit of edits) tree.write(edit.path, edit.content);
   if (isPrettierInstalled()) await formatFiles(tree);
 }
 
@@ -68,32 +60,35 @@ function rootPaths(tree: Tree): Record<string, unknown> {
   if (!tree.exists(ROOT_TSCONFIG)) {
     throw new WorkspaceUnrecognisedError(`${ROOT_TSCONFIG} not found: run the generator at the workspace root`);
   }
+  return readRootTsconfig(tree).compilerOptions?.paths ?? {};
+}
+
+interface RootTsconfig {
+  compilerOptions?: { paths?: Record<string, string[]> };
+}
+
+function readRootTsconfig(tree: Tree): RootTsconfig {
   try {
-    const json = JSON.parse(stripJsonComments(tree.read(ROOT_TSCONFIG, 'utf-8') ?? '')) as {
-      compilerOptions?: { paths?: Record<string, unknown> };
-    };
-    return json.compilerOptions?.paths ?? {};
+    return parseJson<RootTsconfig>(tree.read(ROOT_TSCONFIG, 'utf-8') ?? '');
   } catch (error) {
     throw new WorkspaceUnrecognisedError(`${ROOT_TSCONFIG} is not valid JSON`, { cause: error });
   }
 }
 
-/** Line comments only, the kind a tsconfig may carry; strings holding `//` (URLs) are left alone. */
-function stripJsonComments(text: string): string {
-  return text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*/g, (match, string: string | undefined) => string ?? '');
-}
-
-/** The edited tsconfig.base.json text, or '' when only a JSON rewrite will do. */
+/** tsconfig.base.json with the path added: edited as text to keep its layout, else re-serialised. */
 function planTsconfigPath(tree: Tree, names: ToolLibNames): PlannedWrite {
   const text = tree.read(ROOT_TSCONFIG, 'utf-8') ?? '';
-  return { path: ROOT_TSCONFIG, content: addTsconfigPathText(text, names.importPath, entryPoint(names)) ?? '' };
+  const content =
+    addTsconfigPathText(text, names.importPath, entryPoint(names)) ??
+    serializeJson(withPath(readRootTsconfig(tree), names));
+  return { path: ROOT_TSCONFIG, content };
 }
 
 function entryPoint(names: ToolLibNames): string {
   return `${names.projectRoot}/src/index.ts`;
 }
 
-function withPath<T extends { compilerOptions?: { paths?: Record<string, string[]> } }>(json: T, names: ToolLibNames): T {
+function withPath(json: RootTsconfig, names: ToolLibNames): RootTsconfig {
   const paths = { ...(json.compilerOptions?.paths ?? {}), [names.importPath]: [entryPoint(names)] };
   const sorted = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { ...json, compilerOptions: { ...json.compilerOptions, paths: sorted } };

@@ -1,3 +1,5 @@
+import { parseJson } from '@nx/devkit';
+
 /**
  * Adds `"key": ["target"]` to the `paths` block of a tsconfig's text, in sorted position, keeping
  * every other byte (the file's one-line-per-path layout). Returns undefined when the block does not
@@ -27,7 +29,7 @@ export function addTsconfigPathText(text: string, key: string, target: string): 
   const start = (block.index ?? 0) + open.length;
   const edited = text.slice(0, start) + lines.join('\n') + text.slice(start + body.length);
   try {
-    return (JSON.parse(edited) as { compilerOptions?: { paths?: Record<string, unknown> } }).compilerOptions?.paths?.[key]
+    return parseJson<{ compilerOptions?: { paths?: Record<string, unknown> } }>(edited).compilerOptions?.paths?.[key]
       ? edited
       : undefined;
   } catch {

@@ -1,0 +1,163 @@
+// Issue 9, faults: the database link cut under a running service (it degrades, then heals without a
+// restart), and SIGTERM while many writes are in flight (drain, no lost acknowledged write, exit 0).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { rawRequest, type ConnectedClient } from '@mcp-factory/mcp-auth/testing';
+import { callTool, connectAs, get, greetingFor, listMessages, TRANSPORTS, type ToolOutcome } from './support/clients';
+import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
+import { startService, type ExitInfo, type ServiceProcess } from './support/service-process';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+
+function isRunning(service: ServiceProcess, exit: { value?: ExitInfo }): boolean {
+  return exit.value === undefined && isAlive(service.pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('faults: the database link is cut and restored', () => {
+  let db: ScratchDatabase;
+  let proxy: TcpProxy;
+  let service: ServiceProcess;
+  const exit: { value?: ExitInfo } = {};
+
+  beforeAll(async () => {
+    db = await createScratchDatabase();
+    proxy = await startTcpProxy();
+    service = await startService({ DATABASE_URL: db.urlVia(proxy.port), DB_POOL_SIZE: '4' });
+    void service.exited.then((info) => (exit.value = info));
+  });
+  afterAll(async () => {
+    const stopped = await service?.stop();
+    await proxy?.close();
+    await db?.drop();
+    expect(stopped?.code).toBe(0);
+  });
+
+  it('answers isError results and /ready 503 while cut, stays up, and recovers without a restart', async () => {
+    const clients = await Promise.all(TRANSPORTS.map((t) => connectAs(service.baseUrl, `fault-${t}`, t)));
+    const users = TRANSPORTS.map((t) => `fault-${t}`);
+    for (const [i, client] of clients.entries()) expect((await callTool(client, 'hello_computer', { name: 'before' })).isError).toBe(false);
+    expect((await get(service.baseUrl, '/ready')).status).toBe(200);
+
+    proxy.cut();
+    for (const client of clients) {
+      // Twice: the first call may meet a pooled connection that just died, the second a refused connect.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const outcome = await callTool(client, 'hello_computer', { name: 'during' });
+        expect(outcome.isError).toBe(true);
+        expect(outcome.text).toMatch(/unavailable|terminated|ECONNRESET|connect/i);
+        expect(outcome.text).not.toMatch(/\n\s+at /); // a message, not a stack
+      }
+    }
+    const ready = await get(service.baseUrl, '/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.json).toMatchObject({ error: { data: { code: 'ERR_NOT_READY' } } });
+    expect((await get(service.baseUrl, '/health')).status).toBe(200); // liveness is not readiness
+    expect(isRunning(service, exit)).toBe(true);
+
+    proxy.restore();
+    let readyAgain = false;
+    for (let i = 0; i < 40 && !readyAgain; i++) {
+      readyAgain = (await get(service.baseUrl, '/ready')).status === 200;
+      if (!readyAgain) await sleep(250);
+    }
+    expect(readyAgain).toBe(true);
+    // The same sessions, the same process: the pool reconnects on its own.
+    for (const [i, client] of clients.entries()) {
+      expect(await callTool(client, 'hello_computer', { name: 'after' })).toMatchObject({ isError: false, text: greetingFor('after', users[i]) });
+      expect((await listMessages(client)).sort()).toEqual([greetingFor('after', users[i]), greetingFor('before', users[i])].sort());
+    }
+    expect(isRunning(service, exit)).toBe(true);
+    await Promise.all(clients.map((c) => c.close()));
+  });
+});
+
+describe('faults: SIGTERM with 50 writes in flight', () => {
+  const USERS = 5;
+  const WRITES = 50;
+  let db: ScratchDatabase;
+  let proxy: TcpProxy;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase();
+    // Every database round trip takes ~20 ms more and the pool has 2 connections: 50 writes queue
+    // for a second or more inside the service, so SIGTERM lands while most are in flight — no slow tool needed.
+    proxy = await startTcpProxy({ delayMs: 10 });
+    service = await startService({ DATABASE_URL: db.urlVia(proxy.port), DB_POOL_SIZE: '2', DRAIN_TIMEOUT_MS: '20000' });
+  });
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it('refuses new connections while draining, finishes in-flight calls, keeps every acknowledged write, exits 0', async () => {
+    const users = Array.from({ length: USERS }, (_, i) => `drain-${i}`);
+    const clients: Array<{ user: string; client: ConnectedClient }> = [];
+    for (const user of users) for (const t of TRANSPORTS) clients.push({ user, client: await connectAs(service.baseUrl, user, t) });
+
+    let signalled = false;
+    const acked: Array<{ user: string; message: string; afterSignal: boolean }> = [];
+    const failed: string[] = [];
+    let firstAck!: () => void;
+    const firstAcked = new Promise<void>((resolve) => (firstAck = resolve));
+    const writes = Array.from({ length: WRITES }, (_, i) => {
+      const { user, client } = clients[i % clients.length];
+      return callTool(client, 'hello_computer', { name: `w${i}` }).then(
+        (outcome: ToolOutcome) => {
+          if (outcome.isError) failed.push(outcome.text);
+          else acked.push({ user, message: outcome.text, afterSignal: signalled });
+          firstAck();
+        },
+        (error: Error) => failed.push(error.message),
+      );
+    });
+
+    await firstAcked;
+    const exited = service.exited;
+    process.kill(service.pid, 'SIGTERM');
+    signalled = true;
+
+    // While draining: a new client cannot get in (the listener is closed, or the request gets 503).
+    const probe = await rawRequest(`${service.baseUrl}/health`, { timeoutMs: 5000 }).then(
+      (res) => `status ${res.status}`,
+      (error: NodeJS.ErrnoException) => error.code ?? error.message,
+    );
+    const stillDraining = isAlive(service.pid);
+    const newClient = await connectAs(service.baseUrl, 'latecomer', 'streamable-http').then(
+      () => 'connected',
+      () => 'refused',
+    );
+
+    await Promise.all(writes);
+    const { code, signal } = await exited;
+
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(stillDraining).toBe(true);
+    expect(probe).toMatch(/ECONNREFUSED|ECONNRESET|status 503/);
+    expect(newClient).toBe('refused');
+    // The drain let the calls already inside the service finish.
+    expect(acked.filter((a) => a.afterSignal).length).toBeGreaterThan(0);
+    expect(acked.length + failed.length).toBe(WRITES);
+
+    for (const user of users) {
+      const stored = (await db.query<{ message: string }>('SELECT message FROM greeting WHERE tenant_id = $1', [user])).map((r) => r.message);
+      const mine = acked.filter((a) => a.user === user).map((a) => a.message);
+      for (const message of mine) expect(stored).toContain(message);
+      expect(await db.countGreetings(user)).toBeGreaterThanOrEqual(mine.length);
+    }
+    // Nothing stored that the clients did not at least send, and nothing for the latecomer.
+    expect(await db.countGreetings('latecomer')).toBe(0);
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM greeting');
+    expect(n).toBeLessThanOrEqual(WRITES);
+    for (const { client } of clients) await client.close().catch(() => undefined);
+    process.stderr.write(`drain: ${acked.length} acknowledged (${acked.filter((a) => a.afterSignal).length} after SIGTERM), ${failed.length} refused\n`);
+  });
+});

@@ -1,0 +1,147 @@
+// Issue 4: the real service process on PostgreSQL — tenant isolation on both transports, stateless
+// mode across two instances sharing one database, health/readiness/metrics/RFC 9728, and clear
+// failures for a bad database and a bad environment.
+import { callTool, connectAs, get, greetingFor, listMessages, metricSum, tokenFor, TRANSPORTS } from './support/clients';
+import { rawRequest } from '@mcp-factory/mcp-auth/testing';
+import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
+import { runToExit, serviceEnv, startService, type ServiceProcess } from './support/service-process';
+
+describe('multitenant-sse on PostgreSQL (stateful)', () => {
+  let db: ScratchDatabase;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase();
+    service = await startService({ DATABASE_URL: db.url });
+  });
+  afterAll(async () => {
+    const exit = await service?.stop();
+    await db?.drop();
+    expect(exit).toEqual({ code: 0, signal: null });
+  });
+
+  it.each(TRANSPORTS)('two users over %s each see only their own greetings', async (transport) => {
+    const users = [`alice-${transport}`, `bob-${transport}`];
+    const clients = await Promise.all(users.map((user) => connectAs(service.baseUrl, user, transport)));
+    try {
+      for (const [i, client] of clients.entries()) {
+        const said = await callTool(client, 'hello_computer', { name: `Friend${i}` });
+        expect(said).toEqual({ isError: false, text: greetingFor(`Friend${i}`, users[i]), structured: undefined });
+      }
+      for (const [i, client] of clients.entries()) {
+        expect(await listMessages(client)).toEqual([greetingFor(`Friend${i}`, users[i])]);
+      }
+      // What the database holds, read as superuser: one row per user, under that user's tenant id.
+      for (const user of users) expect(await db.countGreetings(user)).toBe(1);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
+  });
+
+  it('answers /health and /ready with 200, and /metrics with session and request metrics', async () => {
+    const health = await get(service.baseUrl, '/health');
+    expect(health.status).toBe(200);
+    expect(health.json).toMatchObject({ status: 'ok', name: 'mcp-factory-service' });
+
+    const ready = await get(service.baseUrl, '/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.json).toEqual({ status: 'ready' });
+
+    const client = await connectAs(service.baseUrl, 'metrics-user', 'streamable-http');
+    await callTool(client, 'echo', { text: 'x' });
+    const metrics = await get(service.baseUrl, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metricSum(metrics.body, 'mcp_sessions_active', { transport: 'streamable-http' })).toBeGreaterThanOrEqual(1);
+    expect(metricSum(metrics.body, 'mcp_sessions_created_total')).toBeGreaterThanOrEqual(1);
+    expect(metricSum(metrics.body, 'mcp_http_requests_total', { route: 'mcp', method: 'POST' })).toBeGreaterThanOrEqual(2);
+    expect(metricSum(metrics.body, 'mcp_tool_call_duration_seconds_count', { tool: 'echo', outcome: 'ok' })).toBe(1);
+    await client.close();
+  });
+
+  it('publishes the RFC 9728 protected-resource document', async () => {
+    const res = await get(service.baseUrl, '/.well-known/oauth-protected-resource');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({
+      resource: `${service.baseUrl}/mcp`,
+      authorization_servers: [],
+      bearer_methods_supported: ['header'],
+      resource_name: 'mcp-factory',
+    });
+  });
+
+  it('refuses a request without a token with 401 and a WWW-Authenticate pointing at the document', async () => {
+    const res = await get(service.baseUrl, '/sse');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toContain(`resource_metadata="${service.baseUrl}/.well-known/oauth-protected-resource"`);
+  });
+});
+
+describe('multitenant-sse stateless (STATELESS=true) across two processes', () => {
+  let db: ScratchDatabase;
+  let a: ServiceProcess;
+  let b: ServiceProcess;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase();
+    // One after the other: both would migrate the fresh database at once otherwise (a separate concern).
+    a = await startService({ DATABASE_URL: db.url, STATELESS: 'true' });
+    b = await startService({ DATABASE_URL: db.url, STATELESS: 'true' });
+  });
+  afterAll(async () => {
+    const exits = await Promise.all([a?.stop(), b?.stop()]);
+    await db?.drop();
+    expect(exits).toEqual([
+      { code: 0, signal: null },
+      { code: 0, signal: null },
+    ]);
+  });
+
+  it('a user writes through instance A and reads the same data through instance B; another user sees none of it', async () => {
+    expect(a.baseUrl).not.toBe(b.baseUrl);
+    const writer = await connectAs(a.baseUrl, 'carol', 'streamable-http');
+    expect(writer.sessionId).toBeUndefined(); // stateless: no session to pin to an instance
+    await callTool(writer, 'hello_computer', { name: 'Ada' });
+    await callTool(writer, 'hello_computer', { name: 'Grace' });
+    await writer.close();
+
+    const reader = await connectAs(b.baseUrl, 'carol', 'streamable-http');
+    expect((await listMessages(reader)).sort()).toEqual([greetingFor('Ada', 'carol'), greetingFor('Grace', 'carol')].sort());
+    await reader.close();
+
+    const other = await connectAs(b.baseUrl, 'dave', 'streamable-http');
+    expect(await listMessages(other)).toEqual([]);
+    await other.close();
+
+    expect(metricSum((await get(a.baseUrl, '/metrics')).body, 'mcp_sessions_active')).toBe(0);
+  });
+
+  it('refuses GET /mcp with 405 in stateless mode (there is no stream to resume)', async () => {
+    const res = await rawRequest(`${b.baseUrl}/mcp`, { headers: { Authorization: `Bearer ${await tokenFor('carol')}`, Accept: 'text/event-stream' } });
+    expect(res.status).toBe(405);
+    expect(res.json).toMatchObject({ error: { data: { code: 'ERR_METHOD_NOT_ALLOWED' } } });
+  });
+});
+
+describe('multitenant-sse start-up failures', () => {
+  it('exits 1 with one clear line naming the masked database URL when PostgreSQL cannot be reached', async () => {
+    const run = await runToExit(serviceEnv({ DATABASE_URL: 'postgresql://postgres:s3cret-pw@127.0.0.1:1/x', LOG_FORMAT: 'pretty' }));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n').filter((line) => line.trim());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Initialization failed.*Cannot open PostgreSQL at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x: connect ECONNREFUSED/);
+    expect(run.stderr).not.toContain('s3cret-pw');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits 1 with one line per bad variable', async () => {
+    const run = await runToExit(serviceEnv({ PORT: 'abc', JWT_SECRET: 'short', DATABASE_URL: 'mysql://x' }));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const problems = run.stderr.split('\n').filter((line) => /^\s+- /.test(line));
+    expect(problems.map((line) => line.trim().split(':')[0]).sort()).toEqual(['- DATABASE_URL', '- JWT_SECRET', '- PORT']);
+    expect(run.stderr).toMatch(/^multitenant-sse: Invalid configuration:\n/);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+});

@@ -1,0 +1,54 @@
+// Ours: wrapServer (JWT HS256 on every request) around the real createServer with tools-hello.
+import { configureFactory, createServer, defineTool, defineToolLibrary, getDatabase, type ToolLibrary } from '@mcp-factory/core-factory';
+import { JWTAuthProvider, wrapServer } from '@mcp-factory/mcp-auth';
+import { helloTools } from '@mcp-factory/tools-hello';
+import { z } from 'zod';
+import type { Started } from './main';
+import { BENCH_JWT, type ServerSpec } from './spec';
+
+/** Bench-only: list_greetings with the same query through the unscoped client and an explicit tenant filter. */
+const listGreetingsRaw = defineTool({
+  name: 'list_greetings_raw',
+  description: 'list_greetings without tenant scoping or RLS (benchmark baseline)',
+  input: z.object({ limit: z.number().int().min(1).max(100).default(20) }),
+  handler: async ({ limit }, ctx) => {
+    const db = (await getDatabase()).unscoped;
+    const greetings = await db.greeting.findMany({ where: { tenantId: ctx.userId }, orderBy: { createdAt: 'desc' }, take: limit });
+    const lines = greetings.map((g) => `${g.createdAt.toISOString()} ${g.message}`);
+    return {
+      content: [{ type: 'text', text: lines.length ? lines.join('\n') : 'No greetings yet.' }],
+      structuredContent: {
+        greetings: greetings.map((g) => ({ name: g.name, message: g.message, createdAt: g.createdAt.toISOString() })),
+      },
+    };
+  },
+});
+
+export async function startOurs(spec: Extract<ServerSpec, { kind: 'ours' }>): Promise<Started> {
+  if (spec.databaseUrl) {
+    configureFactory({ database: { engine: 'server', url: spec.databaseUrl, poolSize: spec.poolSize ?? 10 }, databaseOpening: 'eager' });
+  }
+  const tools: ToolLibrary[] = spec.rawTool ? [helloTools, defineToolLibrary('bench-raw', [listGreetingsRaw])] : [helloTools];
+  if (spec.databaseUrl && spec.seedUsers) {
+    const db = (await getDatabase()).unscoped;
+    const per = spec.seedPerUser ?? 50;
+    for (const prefix of ['u', 'other-']) {
+      for (let u = 0; u < spec.seedUsers; u++) {
+        await db.greeting.createMany({ data: Array.from({ length: per }, (_, i) => ({ tenantId: `${prefix}${u}`, name: null, message: `seed ${i} for ${prefix}${u}` })) });
+      }
+    }
+  }
+  const wrapped = wrapServer({
+    serverFactory: (accessToken, userId) => createServer(accessToken, userId, { name: 'mcp-factory-bench', tools }),
+    authProvider: new JWTAuthProvider({ jwtSecret: BENCH_JWT.secret, issuer: BENCH_JWT.issuer, audience: BENCH_JWT.audience }),
+    resourceType: 'mcp-factory',
+    transport: { type: 'http', port: 0, host: '127.0.0.1', stateless: spec.stateless, enableJsonResponse: spec.enableJsonResponse },
+    rateLimit: false,
+    maxSessions: spec.maxSessions ?? 50_000,
+    maxSessionsPerUser: spec.maxSessionsPerUser ?? 100,
+    sessionIdleTimeoutMs: spec.sessionIdleTimeoutMs ?? 600_000,
+    sessionSweepIntervalMs: spec.sessionSweepIntervalMs,
+  });
+  const { url } = await wrapped.start();
+  return { url, sessions: () => wrapped.sessions.size, stop: () => wrapped.stop() };
+}

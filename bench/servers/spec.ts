@@ -1,0 +1,28 @@
+/** What bench/servers/main.ts starts in a child process. */
+export type ServerSpec =
+  | {
+      kind: 'ours';
+      stateless: boolean;
+      enableJsonResponse: boolean;
+      /** PostgreSQL URL; omitted → no database (echo only). */
+      databaseUrl?: string;
+      poolSize?: number;
+      /** Adds the bench-only `list_greetings_raw` tool (the same query, unscoped, explicit tenant filter). */
+      rawTool?: boolean;
+      /** Seeds greetings for users u0..u(n-1) (and as many rows for other tenants). */
+      seedUsers?: number;
+      seedPerUser?: number;
+      maxSessions?: number;
+      maxSessionsPerUser?: number;
+      sessionIdleTimeoutMs?: number;
+      sessionSweepIntervalMs?: number;
+    }
+  | { kind: 'sdk'; stateless: boolean; enableJsonResponse: boolean }
+  | { kind: 'fastmcp'; stateless: boolean; enableJsonResponse: boolean }
+  | { kind: 'raw'; body: string };
+
+export const BENCH_JWT = {
+  secret: 'bench-jwt-secret-0123456789-abcdefghijklmnop',
+  issuer: 'https://issuer.bench',
+  audience: 'mcp-factory-bench',
+};
