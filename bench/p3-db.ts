@@ -2,7 +2,6 @@
 // client + RLS transaction) vs the same query raw (unscoped client, explicit tenant filter, bench-only
 // tool list_greetings_raw) — the same child server, the same HTTP stack, alternating rounds.
 //   TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test TSX_TSCONFIG_PATH=tsconfig.base.json node --expose-gc --import tsx bench/p3-db.ts [--smoke]
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a scratch database for the benchmark (test fixture)
 import { createScratchDatabase } from '@mcp-factory/data-access/testing';
 import { startServer, type RunningServer } from './lib/child';
 import { makePool, MCP_HEADERS, mergeLoads, parseRpc, runLoad, toolCall, type LoadResult } from './lib/load';

@@ -31,11 +31,12 @@ async function main(): Promise<void> {
       sessionIdleTimeoutMs: IDLE_MS,
       sessionSweepIntervalMs: 1_000,
     });
-    const pool = makePool(server.url, 32);
+    const url = server.url;
+    const pool = makePool(url, 32);
     // Warm the code paths (a few sessions opened and closed) before the baseline.
     const warm = await mapLimit(tokens.slice(0, 20), 8, (_, i) => openSession(pool, auth(i)));
     await mapLimit(warm, 8, async (id, i) => (await pool.request({ method: 'DELETE', path: '/mcp', headers: { ...MCP_HEADERS, ...auth(i), 'mcp-session-id': id } })).body.text());
-    const warmSse = await mapLimit(tokens.slice(0, 20), 8, (_, i) => openSse(server!.url, auth(i)));
+    const warmSse = await mapLimit(tokens.slice(0, 20), 8, (_, i) => openSse(url, auth(i)));
     for (const s of warmSse) s.close();
     await sleep(500);
     const baseline = await server.memory();
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     const streamableMs = performance.now() - t0;
     const afterStreamable = await server.memory();
     const t1 = performance.now();
-    sse.push(...(await mapLimit(Array.from({ length: SESSIONS }), 32, (_, i) => openSse(server!.url, auth(i)))));
+    sse.push(...(await mapLimit(Array.from({ length: SESSIONS }), 32, (_, i) => openSse(url, auth(i)))));
     const sseMs = performance.now() - t1;
     const afterSse = await server.memory();
     if (afterSse.sessions !== 2 * SESSIONS) throw new Error(`expected ${2 * SESSIONS} sessions, server has ${afterSse.sessions}`);

@@ -22,6 +22,7 @@ const envSchema = z
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     DB_POOL_SIZE: int(1, 200).default(10),
+    MIGRATE_ON_START: flag.default(true),
     STATELESS: flag.default(false),
     ALLOW_QUERY_TOKEN: flag.default(false),
     ALLOWED_HOSTS: list.optional(),
@@ -51,6 +52,7 @@ export type ServiceEnv = z.output<typeof envSchema>;
 export interface ServiceConfig {
   env: ServiceEnv;
   database: DatabaseConfig;
+  migrateOnStart: boolean;
   logFormat: LogFormat;
 }
 
@@ -62,6 +64,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): ServiceConf
     database: env.DATABASE_URL
       ? { engine: 'server', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
       : { engine: 'embedded', dataDir: resolve(env.DATA_DIR) },
+    migrateOnStart: env.MIGRATE_ON_START,
     logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
   };
 }

@@ -8,10 +8,10 @@ import { generateDevSecret, mintDevToken } from './dev-token';
 import { toolLibraries } from './tool-libraries';
 
 async function main(): Promise<void> {
-  const { env, database, logFormat } = loadConfig();
+  const { env, database, migrateOnStart, logFormat } = loadConfig();
   const logger = createLogger({ level: env.LOG_LEVEL, format: logFormat, defaultMeta: { app: 'multitenant-sse' } });
 
-  configureFactory({ database, databaseOpening: 'eager', logger });
+  configureFactory({ database, databaseOpening: 'eager', migrate: migrateOnStart, logger });
   await ensureInitialized(); // a database that cannot be opened stops the process here, with one line
 
   const jwtSecret = env.JWT_SECRET ?? (env.JWKS_URL ? undefined : generateDevSecret());
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     authProvider,
     resourceType: 'mcp-factory',
     name: 'mcp-factory-service',
+    version: '0.1.0',
     transport: {
       type: 'http',
       port: env.PORT,

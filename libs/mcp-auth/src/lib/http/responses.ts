@@ -48,15 +48,17 @@ function quote(value: string): string {
 /**
  * `WWW-Authenticate` for a 401/403, per RFC 6750 §3 and RFC 9728 §5.1:
  * `Bearer realm="…", error="invalid_token", error_description="…", resource_metadata="…"`.
+ * Without `error` (no token was sent, RFC 6750 §3.1): `Bearer realm="…", resource_metadata="…"`.
  */
 export function wwwAuthenticate(params: {
   realm: string;
-  error: 'invalid_token' | 'insufficient_scope';
+  error?: 'invalid_token' | 'insufficient_scope';
   description?: string;
   scope?: string;
   resourceMetadataUrl?: string;
 }): string {
-  let value = `Bearer realm=${quote(params.realm)}, error=${quote(params.error)}`;
+  let value = `Bearer realm=${quote(params.realm)}`;
+  if (params.error) value += `, error=${quote(params.error)}`;
   if (params.description) value += `, error_description=${quote(params.description)}`;
   if (params.scope) value += `, scope=${quote(params.scope)}`;
   if (params.resourceMetadataUrl) value += `, resource_metadata=${quote(params.resourceMetadataUrl)}`;

@@ -125,7 +125,8 @@ describe('wrapServer over real HTTP', () => {
         const res = await rawRequest(url + path, { method, headers: { ...MCP_HEADERS, ...(await headers()) }, body });
         expect(res.status).toBe(401);
         const challenge = String(res.headers['www-authenticate']);
-        expect(challenge).toMatch(/^Bearer realm="test", error="invalid_token"/);
+        // RFC 6750 §3.1: no error code when no token was sent.
+        expect(challenge).toMatch(code === 'ERR_AUTH_TOKEN_MISSING' ? /^Bearer realm="test", resource_metadata=/ : /^Bearer realm="test", error="invalid_token"/);
         expect(challenge).toContain(`resource_metadata="${url}/.well-known/oauth-protected-resource"`);
         expect((res.json as { error: { data: { code: string } } }).error.data.code).toBe(code);
       }

@@ -135,6 +135,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
       onEvict: (s) => this.metrics.sessionsEvicted.inc({ transport: s.kind }),
     });
     this.httpServer = createServer((req, res) => {
+      honorConnectionClose(req, res);
       this.handle(req, res).catch((error) => this.fail(res, error, undefined));
     });
     // A slow-loris on headers is node's job; bodies are bounded by requestTimeoutMs ourselves.
@@ -329,11 +330,13 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
     this.metrics.authFailures.inc({ code });
     this.logger.warn('authentication failed', { requestId: call.requestId, code, transport: call.kind });
     const error = authError(code, description, requiredScopes);
+    // RFC 6750 §3.1: a request without a usable token gets a bare challenge, no error code or description.
+    const missing = code === 'ERR_AUTH_TOKEN_MISSING';
     this.fail(call.res, error, call.requestId, {
       'WWW-Authenticate': wwwAuthenticate({
         realm: this.realm,
-        error: scope ? 'insufficient_scope' : 'invalid_token',
-        description: error.message,
+        error: missing ? undefined : scope ? 'insufficient_scope' : 'invalid_token',
+        description: missing ? undefined : error.message,
         scope: scope && requiredScopes?.length ? requiredScopes.join(' ') : undefined,
         resourceMetadataUrl: this.publicBase(call.req) + PROTECTED_RESOURCE_PATH,
       }),
@@ -574,6 +577,24 @@ function setAuthInfo(req: IncomingMessage, auth: AuthSuccess): void {
     extra: { userId: auth.userId },
   };
   (req as IncomingMessage & { auth?: AuthInfo }).auth = info;
+}
+
+/**
+ * RFC 9112 §9.6: a server that receives `Connection: close` must close after its response. The SDK's
+ * SSE responses set `Connection: keep-alive`, which node obeys: the socket stayed open, the client
+ * was told it could reuse it, and node's parser then refused the next request with a bare 400.
+ */
+function honorConnectionClose(req: IncomingMessage, res: ServerResponse): void {
+  if (!/(?:^|,)\s*close\s*(?:,|$)/i.test(req.headers.connection ?? '')) return;
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, statusCode: number, ...rest: unknown[]) {
+    const last = rest[rest.length - 1];
+    if (last && typeof last === 'object' && !Array.isArray(last)) {
+      rest[rest.length - 1] = Object.fromEntries(Object.entries(last).filter(([name]) => name.toLowerCase() !== 'connection'));
+    }
+    this.removeHeader('Connection');
+    return (writeHead as (...args: unknown[]) => ServerResponse).call(this, statusCode, ...rest);
+  } as ServerResponse['writeHead'];
 }
 
 function chainOnClose(transport: Transport, handler: () => void): void {
