@@ -135,7 +135,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
       onEvict: (s) => this.metrics.sessionsEvicted.inc({ transport: s.kind }),
     });
     this.httpServer = createServer((req, res) => {
-      honorConnectionClose(req, res);
+      // honorConnectionClose(req, res);
       this.handle(req, res).catch((error) => this.fail(res, error, undefined));
     });
     // A slow-loris on headers is node's job; bodies are bounded by requestTimeoutMs ourselves.
