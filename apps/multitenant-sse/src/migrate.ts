@@ -1,4 +1,4 @@
-// `nx migrate multitenant-sse` / the container's migrate command: applies pending migrations, then exits.
+// `nx run multitenant-sse:migrate` / the container's migrate command: applies pending migrations, then exits.
 import { migrateDatabase } from '@mcp-factory/core-factory';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { loadConfig } from './config';

@@ -7,15 +7,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { text, waitForExit } from './support/process';
 
 const workspace = resolve(__dirname, '../../..');
 const bundle = join(workspace, 'dist/apps/standalone-stdio');
 const PACKAGE = 'mcp-factory-stdio';
 
-function text(result: unknown): string {
-  const content = (result as { content: Array<{ type: string; text?: string }> }).content;
-  return content[0]?.text ?? '';
-}
 
 /** Runs the build when the bundle is missing (e.g. jest run without Nx, which builds it first). */
 function ensureBundle(): void {
@@ -156,16 +153,3 @@ describe('the packed standalone-stdio package', () => {
     expect(out.greetings).not.toContain('Ada');
   });
 });
-
-async function waitForExit(pid: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`process ${pid} still running ${timeoutMs} ms after the client closed`);
-}

@@ -6,15 +6,12 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { text, waitForExit } from './support/process';
 
 const workspace = resolve(__dirname, '../../..');
 const tsx = join(workspace, 'node_modules/.bin/tsx');
 const main = join(workspace, 'apps/standalone-stdio/src/main.ts');
 
-function text(result: unknown): string {
-  const content = (result as { content: Array<{ type: string; text?: string }> }).content;
-  return content[0]?.text ?? '';
-}
 
 async function launch(dataDir: string, userId: string) {
   const transport = new StdioClientTransport({
@@ -77,16 +74,3 @@ describe('standalone-stdio over stdio', () => {
     expect(run.stderr).toMatch(/LOG_LEVEL: /);
   });
 });
-
-async function waitForExit(pid: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`process ${pid} still running ${timeoutMs} ms after the client closed`);
-}

@@ -135,7 +135,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
       onEvict: (s) => this.metrics.sessionsEvicted.inc({ transport: s.kind }),
     });
     this.httpServer = createServer((req, res) => {
-      // honorConnectionClose(req, res);
+      honorConnectionClose(req, res);
       this.handle(req, res).catch((error) => this.fail(res, error, undefined));
     });
     // A slow-loris on headers is node's job; bodies are bounded by requestTimeoutMs ourselves.
@@ -592,7 +592,7 @@ function honorConnectionClose(req: IncomingMessage, res: ServerResponse): void {
     if (last && typeof last === 'object' && !Array.isArray(last)) {
       rest[rest.length - 1] = Object.fromEntries(Object.entries(last).filter(([name]) => name.toLowerCase() !== 'connection'));
     }
-    this.removeHeader('Connection');
+    this.setHeader('Connection', 'close');
     return (writeHead as (...args: unknown[]) => ServerResponse).call(this, statusCode, ...rest);
   } as ServerResponse['writeHead'];
 }
