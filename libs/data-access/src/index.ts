@@ -8,6 +8,7 @@ export type { MigrateResult } from './lib/migrate/migrator';
 export { forTenant, APP_ROLE, TENANT_SETTING } from './lib/tenancy/for-tenant';
 export {
   DatabaseUnavailableError,
+  DatabaseInUseError,
   DatabaseQueryError,
   DatabaseConfigError,
   MigrationChecksumError,

@@ -11,6 +11,12 @@ export class DatabaseUnavailableError extends McpFactoryError {
   override readonly code = 'ERR_DB_UNAVAILABLE';
 }
 
+/** Another process has the embedded data directory open; the message names its pid. */
+export class DatabaseInUseError extends McpFactoryError {
+  static override readonly code = 'ERR_DB_IN_USE';
+  override readonly code = 'ERR_DB_IN_USE';
+}
+
 /** A query failed for a reason other than reachability (constraint, bad input...). `dbCode` carries Prisma's or PostgreSQL's code when known. */
 export class DatabaseQueryError extends McpFactoryError {
   static override readonly code = 'ERR_DB_QUERY';
@@ -69,6 +75,7 @@ export class RawQueryForbiddenError extends McpFactoryError {
 /** Every error class, keyed by code (the registry the errors spec checks against the README). */
 export const dataAccessErrors = {
   ERR_DB_UNAVAILABLE: DatabaseUnavailableError,
+  ERR_DB_IN_USE: DatabaseInUseError,
   ERR_DB_QUERY: DatabaseQueryError,
   ERR_DB_CONFIG: DatabaseConfigError,
   ERR_MIGRATION_CHECKSUM: MigrationChecksumError,
@@ -89,6 +96,7 @@ export type AnyDataAccessError = InstanceType<(typeof dataAccessErrors)[DataAcce
 export function httpStatusForDataAccessError(code: DataAccessErrorCode): number {
   switch (code) {
     case 'ERR_DB_UNAVAILABLE':
+    case 'ERR_DB_IN_USE':
       return 503;
     case 'ERR_TENANT_MISSING':
       return 401;

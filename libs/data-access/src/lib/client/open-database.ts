@@ -12,6 +12,7 @@ import { runMigrations, type MigrateResult } from '../migrate/migrator';
 import { pgSession, pgliteSession, type SqlSession } from '../migrate/sql-session';
 import { APP_ROLE, TENANT_SETTING, assertTenantId, forTenant } from '../tenancy/for-tenant';
 import { causeText } from './cause-text';
+import { lockDataDir } from './data-dir-lock';
 import { toDataAccessError } from './db-errors';
 
 function extendForTenant(prisma: PrismaClient, tenantId: string) {
@@ -82,12 +83,17 @@ async function openEmbedded(
   description: string,
 ): Promise<Engine> {
   let pglite: PGlite;
+  const onDisk = dataDir !== undefined && !dataDir.startsWith('memory://');
+  const lock = onDisk ? lockDataDir(dataDir, description) : undefined;
+  const isEmpty = await isEmptyDir(dataDir);
   try {
-    const isEmpty = snapshot || snapshotFile ? await isEmptyDir(dataDir) : false;
     const seed = isEmpty ? (snapshot ?? (snapshotFile ? await readSnapshot(snapshotFile) : undefined)) : undefined;
     pglite = await PGlite.create(dataDir, seed ? { loadDataDir: seed } : {});
   } catch (error) {
-    throw new DatabaseUnavailableError(`Cannot open ${description}: ${causeText(error)}`, { cause: error });
+    lock?.release();
+    // An existing directory that PGlite cannot start from is damaged (a crash mid-write, a truncated copy).
+    const recovery = onDisk && !isEmpty ? `. The data directory looks damaged: move it aside (mv "${dataDir}" "${dataDir}.damaged") and start again to create a fresh one` : '';
+    throw new DatabaseUnavailableError(`Cannot open ${description}: ${causeText(error)}${recovery}`, { cause: error });
   }
   const session = pgliteSession(pglite);
   return {
@@ -96,7 +102,13 @@ async function openEmbedded(
     ping: async () => {
       await pglite.query('SELECT 1');
     },
-    dispose: () => pglite.close(),
+    dispose: async () => {
+      try {
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

@@ -4,7 +4,8 @@ import { Client } from 'pg';
 import { describeConfig, validateConfig, type DatabaseConfig } from '../config/database-config';
 import { causeText } from '../client/cause-text';
 import { toDataAccessError } from '../client/db-errors';
-import { DatabaseUnavailableError } from '../errors';
+import { DatabaseInUseError, DatabaseUnavailableError } from '../errors';
+import { lockDataDir } from '../client/data-dir-lock';
 import { readMigrations } from './migration-files';
 import { runMigrations, type MigrateResult } from './migrator';
 import { pgliteSession, type SqlSession } from './sql-session';
@@ -31,9 +32,14 @@ export async function migrate(config: DatabaseConfig, options: MigrateDatabaseOp
   let release: () => Promise<void>;
   try {
     if (config.engine === 'embedded') {
-      const pglite = await PGlite.create(config.dataDir);
+      const onDisk = config.dataDir !== undefined && !config.dataDir.startsWith('memory://');
+      const lock = onDisk ? lockDataDir(config.dataDir as string, description) : undefined;
+      const pglite = await PGlite.create(config.dataDir).catch((error) => {
+        lock?.release();
+        throw error;
+      });
       session = pgliteSession(pglite);
-      release = () => pglite.close();
+      release = () => pglite.close().finally(() => lock?.release());
     } else {
       const client = new Client({ connectionString: config.url, connectionTimeoutMillis: config.connectTimeoutMs ?? 5000 });
       client.on('error', () => undefined);
@@ -42,6 +48,7 @@ export async function migrate(config: DatabaseConfig, options: MigrateDatabaseOp
       release = () => client.end();
     }
   } catch (error) {
+    if (error instanceof DatabaseInUseError) throw error;
     throw new DatabaseUnavailableError(`Cannot open ${description}: ${causeText(error)}`, { cause: error });
   }
   try {

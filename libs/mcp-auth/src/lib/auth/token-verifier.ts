@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ConfigurationError, TokenExpiredError, TokenInvalidError, type McpAuthError } from '../errors';
 
@@ -50,16 +50,19 @@ export interface JoseTokenVerifierOptions {
   jwksCacheMaxAgeMs?: number;
 }
 
+const HMAC_HASH: Record<string, string> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
+
 /**
- * The jose-backed {@link TokenVerifier}. The key is prepared once (a `KeyObject` jose caches as a
- * CryptoKey per algorithm, or a cached remote JWKS), so no key import happens per request.
+ * The jose-backed {@link TokenVerifier}. The key is prepared once (an HMAC `CryptoKey` per allowed
+ * algorithm, imported on first use, or a cached remote JWKS), so no key import happens per request —
+ * jose re-imports a secret given as bytes or a secret `KeyObject` on every verification.
  *
  * @example
  * const verifier = new JoseTokenVerifier({ secret: process.env.JWT_SECRET!, issuer: 'tenant-manager', audience: 'mcp' });
  * const { userId, scopes } = await verifier.verify(token);
  */
 export class JoseTokenVerifier implements TokenVerifier {
-  private readonly key: KeyObject | JWTVerifyGetKey;
+  private readonly key: JWTVerifyGetKey;
   private readonly verifyOptions: { algorithms: string[]; issuer?: string | string[]; audience?: string | string[]; clockTolerance: number; maxTokenAge?: string | number };
   private readonly userIdClaim: string;
 
@@ -80,7 +83,18 @@ export class JoseTokenVerifier implements TokenVerifier {
     if (symmetric) {
       const bytes = typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : Buffer.from(options.secret as Uint8Array);
       if (bytes.length < 32) throw new ConfigurationError('jwtSecret must be at least 32 bytes');
-      this.key = createSecretKey(bytes);
+      // One non-extractable HMAC key per allowed algorithm; the token's (already allow-listed) alg picks it.
+      const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+      this.key = ({ alg }) => {
+        let key = keys.get(alg);
+        if (!key) {
+          const hash = HMAC_HASH[alg];
+          if (!hash || !algorithms.includes(alg)) throw new joseErrors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+          key = webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash }, false, ['verify']);
+          keys.set(alg, key);
+        }
+        return key;
+      };
     } else {
       if (!options.issuer || !options.audience) {
         throw new ConfigurationError('issuer and audience are required when verifying against a JWKS');
@@ -104,8 +118,7 @@ export class JoseTokenVerifier implements TokenVerifier {
   async verify(token: string): Promise<VerifiedToken> {
     let payload: JWTPayload;
     try {
-      // Both call shapes are the same at runtime; the cast only picks an overload.
-      ({ payload } = await jwtVerify(token, this.key as JWTVerifyGetKey, this.verifyOptions));
+      ({ payload } = await jwtVerify(token, this.key, this.verifyOptions));
     } catch (error) {
       throw toTypedError(error);
     }
