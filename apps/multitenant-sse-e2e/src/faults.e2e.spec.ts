@@ -42,7 +42,7 @@ describe('faults: the database link is cut and restored', () => {
   it('answers isError results and /ready 503 while cut, stays up, and recovers without a restart', async () => {
     const clients = await Promise.all(TRANSPORTS.map((t) => connectAs(service.baseUrl, `fault-${t}`, t)));
     const users = TRANSPORTS.map((t) => `fault-${t}`);
-    for (const [i, client] of clients.entries()) expect((await callTool(client, 'hello_computer', { name: 'before' })).isError).toBe(false);
+    for (const client of clients) expect((await callTool(client, 'hello_computer', { name: 'before' })).isError).toBe(false);
     expect((await get(service.baseUrl, '/ready')).status).toBe(200);
 
     proxy.cut();
@@ -101,63 +101,75 @@ describe('faults: SIGTERM with 50 writes in flight', () => {
   it('refuses new connections while draining, finishes in-flight calls, keeps every acknowledged write, exits 0', async () => {
     const users = Array.from({ length: USERS }, (_, i) => `drain-${i}`);
     const clients: Array<{ user: string; client: ConnectedClient }> = [];
-    for (const user of users) for (const t of TRANSPORTS) clients.push({ user, client: await connectAs(service.baseUrl, user, t) });
+    try {
+      for (const user of users) for (const t of TRANSPORTS) clients.push({ user, client: await connectAs(service.baseUrl, user, t) });
 
-    let signalled = false;
-    const acked: Array<{ user: string; message: string; afterSignal: boolean }> = [];
-    const failed: string[] = [];
-    let firstAck!: () => void;
-    const firstAcked = new Promise<void>((resolve) => (firstAck = resolve));
-    const writes = Array.from({ length: WRITES }, (_, i) => {
-      const { user, client } = clients[i % clients.length];
-      return callTool(client, 'hello_computer', { name: `w${i}` }).then(
-        (outcome: ToolOutcome) => {
-          if (outcome.isError) failed.push(outcome.text);
-          else acked.push({ user, message: outcome.text, afterSignal: signalled });
-          firstAck();
-        },
-        (error: Error) => failed.push(error.message),
+      let signalled = false;
+      const acked: Array<{ user: string; message: string; afterSignal: boolean }> = [];
+      const failed: string[] = [];
+      let firstAck!: () => void;
+      const firstAcked = new Promise<void>((resolve) => (firstAck = resolve));
+      const writes = Array.from({ length: WRITES }, (_, i) => {
+        const { user, client } = clients[i % clients.length];
+        return callTool(client, 'hello_computer', { name: `w${i}` }).then(
+          (outcome: ToolOutcome) => {
+            if (outcome.isError) failed.push(outcome.text);
+            else acked.push({ user, message: outcome.text, afterSignal: signalled });
+            firstAck();
+          },
+          (error: Error) => {
+            failed.push(error.message);
+            firstAck();
+          },
+        );
+      });
+
+      await firstAcked;
+      process.kill(service.pid, 'SIGTERM');
+      signalled = true;
+      // Probe only once the service has acted on the signal (its log says so): no race with delivery.
+      await service.waitForLog('shutdown signal received');
+
+      // While draining: a new client cannot get in (the listener is closed, or the request gets 503).
+      const probe = await rawRequest(`${service.baseUrl}/ready`, { timeoutMs: 5000 }).then(
+        (res) => `status ${res.status}`,
+        (error: NodeJS.ErrnoException) => error.code ?? error.message,
       );
-    });
+      const newClient = await connectAs(service.baseUrl, 'latecomer', 'streamable-http').then(
+        async (c) => {
+          await c.close();
+          return 'connected';
+        },
+        () => 'refused',
+      );
+      const stillDraining = isAlive(service.pid);
 
-    await firstAcked;
-    const exited = service.exited;
-    process.kill(service.pid, 'SIGTERM');
-    signalled = true;
+      await Promise.all(writes);
+      const { code, signal } = await service.exited;
+      const afterSignal = acked.filter((a) => a.afterSignal).length;
+      process.stderr.write(`drain: ${acked.length} acknowledged (${afterSignal} after SIGTERM), ${failed.length} refused: ${[...new Set(failed)].join(" / ")}\n`);
 
-    // While draining: a new client cannot get in (the listener is closed, or the request gets 503).
-    const probe = await rawRequest(`${service.baseUrl}/health`, { timeoutMs: 5000 }).then(
-      (res) => `status ${res.status}`,
-      (error: NodeJS.ErrnoException) => error.code ?? error.message,
-    );
-    const stillDraining = isAlive(service.pid);
-    const newClient = await connectAs(service.baseUrl, 'latecomer', 'streamable-http').then(
-      () => 'connected',
-      () => 'refused',
-    );
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(stillDraining).toBe(true);
+      expect(probe).toMatch(/ECONNREFUSED|ECONNRESET|status 503/);
+      expect(newClient).toBe('refused');
+      // The drain let the calls already inside the service finish.
+      expect(afterSignal).toBeGreaterThan(0);
+      expect(acked.length + failed.length).toBe(WRITES);
+      expect(service.stderr()).not.toContain('drain timeout');
 
-    await Promise.all(writes);
-    const { code, signal } = await exited;
-
-    expect({ code, signal }).toEqual({ code: 0, signal: null });
-    expect(stillDraining).toBe(true);
-    expect(probe).toMatch(/ECONNREFUSED|ECONNRESET|status 503/);
-    expect(newClient).toBe('refused');
-    // The drain let the calls already inside the service finish.
-    expect(acked.filter((a) => a.afterSignal).length).toBeGreaterThan(0);
-    expect(acked.length + failed.length).toBe(WRITES);
-
-    for (const user of users) {
-      const stored = (await db.query<{ message: string }>('SELECT message FROM greeting WHERE tenant_id = $1', [user])).map((r) => r.message);
-      const mine = acked.filter((a) => a.user === user).map((a) => a.message);
-      for (const message of mine) expect(stored).toContain(message);
-      expect(await db.countGreetings(user)).toBeGreaterThanOrEqual(mine.length);
+      for (const user of users) {
+        const stored = (await db.query<{ message: string }>('SELECT message FROM greeting WHERE tenant_id = $1', [user])).map((r) => r.message);
+        const mine = acked.filter((a) => a.user === user).map((a) => a.message);
+        for (const message of mine) expect(stored).toContain(message);
+        expect(stored.length).toBeGreaterThanOrEqual(mine.length);
+      }
+      // Nothing stored beyond what was sent, and nothing for the latecomer.
+      expect(await db.countGreetings('latecomer')).toBe(0);
+      const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM greeting');
+      expect(n).toBeLessThanOrEqual(WRITES);
+    } finally {
+      await Promise.all(clients.map(({ client }) => client.close().catch(() => undefined)));
     }
-    // Nothing stored that the clients did not at least send, and nothing for the latecomer.
-    expect(await db.countGreetings('latecomer')).toBe(0);
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM greeting');
-    expect(n).toBeLessThanOrEqual(WRITES);
-    for (const { client } of clients) await client.close().catch(() => undefined);
-    process.stderr.write(`drain: ${acked.length} acknowledged (${acked.filter((a) => a.afterSignal).length} after SIGTERM), ${failed.length} refused\n`);
   });
 });

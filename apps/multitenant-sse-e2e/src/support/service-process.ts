@@ -27,6 +27,8 @@ export interface ServiceProcess {
   stderr(): string;
   /** Resolves when the process exits. */
   readonly exited: Promise<ExitInfo>;
+  /** Resolves once stderr holds a JSON log line with this `message` (polls every 20 ms, at most `timeoutMs`). */
+  waitForLog(message: string, timeoutMs?: number): Promise<void>;
   /** Sends a signal (default SIGTERM) and waits for the exit; SIGKILL after `timeoutMs`. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<ExitInfo>;
 }
@@ -120,6 +122,14 @@ export function startService(extraEnv: Record<string, string>, timeoutMs = 30_00
           baseUrl: url,
           stderr: err.text,
           exited,
+          async waitForLog(message: string, waitTimeoutMs = 10_000) {
+            const needle = `"message":${JSON.stringify(message)}`;
+            for (let i = 0; i < Math.ceil(waitTimeoutMs / 20); i++) {
+              if (err.text().includes(needle)) return;
+              await new Promise((r) => setTimeout(r, 20));
+            }
+            throw new Error(`no ${JSON.stringify(message)} log line within ${waitTimeoutMs} ms`);
+          },
           async stop(signal: NodeJS.Signals = 'SIGTERM', stopTimeoutMs = 20_000) {
             if (child.exitCode !== null || child.signalCode !== null) return exited;
             child.kill(signal);

@@ -1,4 +1,4 @@
-import { connectClient, createTestServerFactory, rawRequest, signTestToken, type ConnectedClient, type TestServerFactory } from '../testing';
+import { connectClient, createTestServerFactory, rawRequest, signTestToken, type ConnectedClient } from '../testing';
 import { errorCode, healthy, INIT_BODY, MCP_HEADERS, openStream, rawExchange, sleep, startWrapped, type StartedServer } from './battery-helpers';
 
 /*
@@ -138,6 +138,7 @@ describe('battery: limits', () => {
       const refused = results.find((r) => r.status === 429);
       expect(errorCode(refused as (typeof results)[number])).toBe('ERR_SESSION_LIMIT_USER');
       expect((refused?.json as { error: { message: string } }).error.message).toBe('Too many sessions for this user (limit 3); close one or wait for idle eviction');
+      expect(refused?.headers['retry-after']).toBeUndefined(); // a slot frees on close/eviction, not on a clock
       expect(fixture.calls).toBe(3);
 
       const sse = await openStream(`${url}/sse`, await auth('alice'));
