@@ -13,6 +13,8 @@ export interface MemorySample {
   heapTotal: number;
   external: number;
   sessions: number;
+  /** V8 heap spaces, bytes used. */
+  spaces: Record<string, number>;
 }
 
 export interface RunningServer {

@@ -1,5 +1,6 @@
 // Child-process entry of every server under test: starts the one the JSON spec (argv[2]) names,
 // reports { type: 'ready', url } over IPC, answers { type: 'memory' } and exits on { type: 'stop' }.
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { ServerSpec } from './spec';
 
 export interface Started {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
       gc?.();
       gc?.();
       const m = process.memoryUsage();
-      process.send?.({ type: 'reply', id: message.id, value: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, sessions: server.sessions() } });
+      process.send?.({ type: 'reply', id: message.id, value: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, sessions: server.sessions(), spaces: Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name, x.space_used_size])) } });
     } else if (message.type === 'stop') {
       const timer = setTimeout(() => process.exit(0), 5_000);
       server

@@ -87,10 +87,11 @@ describe('faults: SIGTERM with 50 writes in flight', () => {
 
   beforeAll(async () => {
     db = await createScratchDatabase();
-    // Every database round trip takes ~20 ms more and the pool has 2 connections: 50 writes queue
-    // for a second or more inside the service, so SIGTERM lands while most are in flight — no slow tool needed.
+    // Every database round trip takes ~20 ms more and the pool has 5 connections: 50 writes queue for
+    // most of a second inside the service, so SIGTERM lands while most are in flight — no slow tool needed.
+    // (A pool of 2 queues longer than Prisma's 2 s transaction maxWait: calls then fail on their own.)
     proxy = await startTcpProxy({ delayMs: 10 });
-    service = await startService({ DATABASE_URL: db.urlVia(proxy.port), DB_POOL_SIZE: '2', DRAIN_TIMEOUT_MS: '20000' });
+    service = await startService({ DATABASE_URL: db.urlVia(proxy.port), DB_POOL_SIZE: '5', DRAIN_TIMEOUT_MS: '20000' });
   });
   afterAll(async () => {
     await service?.stop('SIGKILL');
@@ -147,7 +148,7 @@ describe('faults: SIGTERM with 50 writes in flight', () => {
       await Promise.all(writes);
       const { code, signal } = await service.exited;
       const afterSignal = acked.filter((a) => a.afterSignal).length;
-      process.stderr.write(`drain: ${acked.length} acknowledged (${afterSignal} after SIGTERM), ${failed.length} refused: ${[...new Set(failed)].join(" / ")}\n`);
+      process.stderr.write(`drain: ${acked.length} acknowledged (${afterSignal} after SIGTERM), ${failed.length} not admitted: ${[...new Set(failed)].join(' / ')}\n`);
 
       expect({ code, signal }).toEqual({ code: 0, signal: null });
       expect(stillDraining).toBe(true);
@@ -156,6 +157,9 @@ describe('faults: SIGTERM with 50 writes in flight', () => {
       // The drain let the calls already inside the service finish.
       expect(afterSignal).toBeGreaterThan(0);
       expect(acked.length + failed.length).toBe(WRITES);
+      // A call either never got in (new socket refused, or 503 ERR_SHUTTING_DOWN) or completed: none
+      // that the service accepted was cut off or failed.
+      for (const reason of failed) expect(reason).toMatch(/fetch failed|ECONNREFUSED|ECONNRESET|ERR_SHUTTING_DOWN/);
       expect(service.stderr()).not.toContain('drain timeout');
 
       for (const user of users) {
