@@ -54,6 +54,9 @@ async function main() {
     minify: args.minify,
   });
 
+  // The manifest first: it makes the bundle ESM ("type": "module") for the snapshot step's import.
+  const manifest = JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8'));
+  writeFileSync(path.join(outdir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await writeMigratedSnapshot(path.join(outdir, 'factory.js'), path.join(outdir, SNAPSHOT_FILE));
 
   // `.` runs the server: a shebang makes main.js the package's executable `bin`.
@@ -62,8 +65,6 @@ async function main() {
   chmodSync(mainJs, 0o755);
 
   for (const types of ['main.d.ts', 'factory.d.ts']) cpSync(path.join(appRoot, 'build', types), path.join(outdir, types));
-  const manifest = JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8'));
-  writeFileSync(path.join(outdir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (existsSync(path.join(appRoot, 'README.md'))) copyFileSync(path.join(appRoot, 'README.md'), path.join(outdir, 'README.md'));
   const license = path.join(workspace, 'LICENSE');
   if (existsSync(license)) copyFileSync(license, path.join(outdir, 'LICENSE'));
