@@ -1,15 +1,23 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from './open-database';
 
 describe('embedded data directory: one process at a time, damage reported', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'mcpf-lock-'));
+  const template = path.join(root, 'template');
+  // initdb once (seconds); each test starts from a copy of the migrated directory.
+  beforeAll(async () => (await openDatabase({ engine: 'embedded', dataDir: template })).close(), 60_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const copyOfTemplate = (name: string) => {
+    const dataDir = path.join(root, name);
+    cpSync(template, dataDir, { recursive: true });
+    return dataDir;
+  };
 
   it('refuses a second open while the first holds it, naming the process, and frees it on close', async () => {
-    const dataDir = path.join(root, 'shared');
+    const dataDir = copyOfTemplate('shared');
     const first = await openDatabase({ engine: 'embedded', dataDir });
     await expect(openDatabase({ engine: 'embedded', dataDir })).rejects.toMatchObject({
       code: 'ERR_DB_IN_USE',
@@ -24,7 +32,7 @@ describe('embedded data directory: one process at a time, damage reported', () =
   }, 60_000);
 
   it('names another live process holding the lock, and takes over a stale lock once it is gone', async () => {
-    const dataDir = path.join(root, 'other');
+    const dataDir = copyOfTemplate('other');
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
     try {
       writeFileSync(`${dataDir}.lock`, JSON.stringify({ pid: holder.pid }));
@@ -41,8 +49,7 @@ describe('embedded data directory: one process at a time, damage reported', () =
   }, 60_000);
 
   it('reports a damaged data directory with its path and how to recover', async () => {
-    const dataDir = path.join(root, 'damaged');
-    await (await openDatabase({ engine: 'embedded', dataDir })).close();
+    const dataDir = copyOfTemplate('damaged');
     truncateSync(path.join(dataDir, 'global', 'pg_control'), 10);
     const error = await openDatabase({ engine: 'embedded', dataDir }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_DB_UNAVAILABLE' });
