@@ -1,12 +1,12 @@
 // Regenerates bench/README.md (results table from every results file, what we learned, the profile)
 // and results/chart.svg (headline ratios against their targets; hand-written SVG, no dependency).
-// With BENCH_RESULTS_DIR set, both go into that directory instead (CI's smoke run leaves bench/ alone).
+// When results are elsewhere (BENCH_RESULTS_DIR, or a smoke run), both go into that directory instead.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { benchRoot, resultsDir, type BenchResult, type ComparisonRow } from './lib/results';
 
 const dir = resultsDir();
-const redirected = Boolean(process.env['BENCH_RESULTS_DIR']);
+const redirected = resolve(dir) !== resolve(benchRoot, 'results');
 const readmePath = redirected ? join(dir, 'README.md') : join(benchRoot, 'README.md');
 const chartPath = join(dir, 'chart.svg');
 
@@ -97,7 +97,7 @@ Performance benchmarks of mcp-factory against its peers (issue 8). **Generated b
 
 \`\`\`sh
 npm run bench            # everything, ~10 min on 2 cores; or: npx nx run bench:bench
-npm run bench:smoke      # seconds-scale smoke of every benchmark (CI runs it and checks the JSON)
+npm run bench:smoke      # ~1 min smoke of every benchmark, results in $TMPDIR/mcp-factory-bench-smoke (CI runs it and checks the JSON)
 TSX_TSCONFIG_PATH=tsconfig.base.json node --expose-gc --import tsx bench/p2-http.ts [--smoke]   # one alone
 \`\`\`
 

@@ -35,7 +35,7 @@ const meta = {
 };
 mkdirSync(resultsDir(), { recursive: true });
 writeFileSync(join(resultsDir(), '_run.json'), `${JSON.stringify(meta, null, 2)}\n`);
-const report = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'report.ts')], { cwd: root, stdio: 'inherit', env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json') } });
+const report = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'report.ts'), ...(isSmoke ? ['--smoke'] : [])], { cwd: root, stdio: 'inherit', env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json') } });
 const failed = runs.filter((r) => !r.ok).map((r) => r.name);
 process.stderr.write(`\nbench: ${runs.length - failed.length}/${runs.length} ran in ${meta.seconds}s; load ${meta.loadavgBefore.join(' ')} → ${meta.loadavgAfter.join(' ')}\n`);
 if (failed.length || report.status !== 0) {

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** One comparison row of a benchmark: ours vs a peer, with the target it must meet. */
@@ -42,9 +42,12 @@ export function machineInfo(): BenchResult['machine'] {
 export const benchRoot = resolve(__dirname, '..');
 export const isSmoke = process.argv.includes('--smoke') || process.env['BENCH_SMOKE'] === '1';
 
-/** Where results go: bench/results, or BENCH_RESULTS_DIR (CI's smoke run writes to a temp dir). */
+/**
+ * Where results go: BENCH_RESULTS_DIR when set (CI's smoke run uses a temp dir); otherwise bench/results
+ * for full runs and <tmp>/mcp-factory-bench-smoke for smoke runs, so a smoke never overwrites real figures.
+ */
 export function resultsDir(): string {
-  return process.env['BENCH_RESULTS_DIR'] || join(benchRoot, 'results');
+  return process.env['BENCH_RESULTS_DIR'] || (isSmoke ? join(tmpdir(), 'mcp-factory-bench-smoke') : join(benchRoot, 'results'));
 }
 
 export function writeResult(result: BenchResult): string {
