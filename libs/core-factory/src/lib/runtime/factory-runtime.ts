@@ -106,10 +106,19 @@ export function factoryLogger(): Logger {
   return runtime.logger;
 }
 
-/** One JSON Schema validator per process: the SDK builds an Ajv instance per server otherwise. */
+/**
+ * One JSON Schema validator per process: the SDK builds an Ajv instance per server otherwise. The Ajv
+ * instance itself is made on first use (the server validates only elicitation answers with it), so
+ * start-up and the handshake never pay for it.
+ */
 export function sharedJsonSchemaValidator(): jsonSchemaValidator {
-  sharedValidator ??= new AjvJsonSchemaValidator();
+  sharedValidator ??= lazyValidator(() => new AjvJsonSchemaValidator());
   return sharedValidator;
+}
+
+function lazyValidator(make: () => jsonSchemaValidator): jsonSchemaValidator {
+  let real: jsonSchemaValidator | undefined;
+  return { getValidator: (schema) => (real ??= make()).getValidator(schema) };
 }
 
 /** Closes the shared database and forgets the configuration; `configureFactory` may be called again. */

@@ -207,3 +207,14 @@ describe('error paths', () => {
     await close();
   });
 });
+
+describe('shared per process', () => {
+  it('hands every server the same JSON Schema validator, which validates on demand', async () => {
+    const { sharedJsonSchemaValidator } = await import('../runtime/factory-runtime');
+    const validator = sharedJsonSchemaValidator();
+    expect(sharedJsonSchemaValidator()).toBe(validator);
+    const check = validator.getValidator<{ n: number }>({ type: 'object', properties: { n: { type: 'number' } }, required: ['n'] });
+    expect(check({ n: 1 })).toMatchObject({ valid: true });
+    expect(check({ n: 'x' })).toMatchObject({ valid: false });
+  });
+});

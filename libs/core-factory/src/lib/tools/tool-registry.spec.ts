@@ -21,3 +21,12 @@ describe('tool registry', () => {
     });
   });
 });
+
+describe('tool registry laziness', () => {
+  it('builds the tools/list answer once, on first use', () => {
+    const registry = compileToolRegistry([defineToolLibrary('a', [ping])]);
+    const first = registry.listResult;
+    expect(registry.listResult).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+});

@@ -26,7 +26,6 @@ export function toolRegistryFor(libraries: readonly ToolLibrary[]): ToolRegistry
 export function compileToolRegistry(libraries: readonly ToolLibrary[]): ToolRegistry {
   const byName = new Map<string, ToolDefinition>();
   const owner = new Map<string, string>();
-  const tools: Tool[] = [];
   for (const library of libraries) {
     for (const tool of library.tools) {
       const previous = owner.get(tool.name);
@@ -37,12 +36,16 @@ export function compileToolRegistry(libraries: readonly ToolLibrary[]): ToolRegi
       }
       owner.set(tool.name, library.name);
       byName.set(tool.name, tool);
-      tools.push(describeTool(tool));
     }
   }
+  // JSON Schema is built on the first tools/list, not at start: the desktop handshake does not need it.
+  let listResult: ListToolsResult | undefined;
   return {
     get: (name) => byName.get(name),
-    listResult: Object.freeze({ tools }),
+    get listResult() {
+      listResult ??= Object.freeze({ tools: [...byName.values()].map(describeTool) });
+      return listResult;
+    },
   };
 }
 

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { createSilentLogger, errorMessage, type Logger } from '@mcp-factory/shared-util';
@@ -34,12 +32,14 @@ import { TokenBucketLimiter } from '../http/rate-limiter';
 import { sendError, sendJson, wwwAuthenticate } from '../http/responses';
 import { McpAuthMetrics } from '../metrics/metrics';
 import { SessionManager, type Session, type SessionKind } from '../session/session-manager';
+import { SseTransport } from '../transport/sse-transport';
+import { StreamableHttpTransport } from '../transport/streamable-http-transport';
 import type { McpServerLike, ServerWrapperConfig, ShutdownHook } from './config';
 import { InFlightTracker, instrumentTransport } from './in-flight';
 
 const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';
 
-type AnyTransport = StreamableHTTPServerTransport | SSEServerTransport;
+type AnyTransport = StreamableHttpTransport | SseTransport;
 
 /** Where the server listens once started. */
 export interface WrappedServerAddress {
@@ -359,7 +359,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
       if (method === 'POST' && body === NO_BODY) return;
       this.sessions.touch(session);
       setAuthInfo(req, auth);
-      await (session.transport as StreamableHTTPServerTransport).handleRequest(req, res, body);
+      await (session.transport as StreamableHttpTransport).handleRequest(req, res, body);
       return;
     }
 
@@ -379,7 +379,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
   private async handleStateless(call: Call, auth: AuthSuccess, body: unknown): Promise<void> {
     const server = await this.createMcpServer(call, auth);
     if (!server) return;
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: this.enableJsonResponse });
+    const transport = new StreamableHttpTransport({ sessionIdGenerator: undefined, enableJsonResponse: this.enableJsonResponse });
     call.res.on('close', () => {
       // A response sent in full leaves nothing to cancel: the pair is simply dropped. Closing it anyway
       // costs a stack-traced McpError per request in the SDK (~4 % of a stateless call); only a client
@@ -403,7 +403,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
     const server = await this.createMcpServer(call, auth);
     if (!server) return reservation.release();
     let session: Session<AnyTransport> | undefined;
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: StreamableHttpTransport = new StreamableHttpTransport({
       sessionIdGenerator: randomUUID,
       enableJsonResponse: this.enableJsonResponse,
       onsessioninitialized: (id) => {
@@ -445,7 +445,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
     }
     const server = await this.createMcpServer(call, auth);
     if (!server) return reservation.release();
-    const transport = new SSEServerTransport(this.messagesPath, call.res);
+    const transport = new SseTransport(this.messagesPath, call.res);
     const id = transport.sessionId;
     try {
       await server.connect(transport);
@@ -478,7 +478,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
     if (body === NO_BODY) return;
     this.sessions.touch(session);
     setAuthInfo(call.req, auth);
-    await (session.transport as SSEServerTransport).handlePostMessage(call.req, call.res, body);
+    await (session.transport as SseTransport).handlePostMessage(call.req, call.res, body);
   }
 
   /** The session if it exists, is of this kind and belongs to this user; otherwise undefined (→ identical 404). */

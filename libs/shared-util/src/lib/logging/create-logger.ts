@@ -1,5 +1,5 @@
-import { Writable } from 'node:stream';
-import winston from 'winston';
+import type winston from 'winston';
+import { DeferredLogger } from './deferred-logger';
 
 /** The structured logger every lib accepts. It is winston's, so `child({ userId })` adds fields to each line. */
 export type Logger = winston.Logger;
@@ -7,7 +7,7 @@ export type Logger = winston.Logger;
 export type LogFormat = 'json' | 'pretty';
 
 export interface LoggerOptions {
-  /** Lowest level written. Default `info`. */
+  /** Lowest level written (npm levels: error, warn, info, http, verbose, debug, silly). Default `info`. */
   level?: string;
   /** `json` (one object per line, for production) or `pretty` (readable, for development). Default `json`. */
   format?: LogFormat;
@@ -23,47 +23,55 @@ export interface LoggerOptions {
 /** Keys whose values never reach a log line, wherever they appear in the metadata. */
 const SECRET_KEYS = new Set(['accesstoken', 'access_token', 'authorization', 'token', 'password', 'jwtsecret', 'secret']);
 
-const redactSecrets = winston.format((info) => {
-  for (const key of Object.keys(info)) {
-    if (SECRET_KEYS.has(key.toLowerCase())) (info as Record<string, unknown>)[key] = '[redacted]';
-  }
-  return info;
-});
+// winston and its dependencies take tens of milliseconds to load: more than the whole MCP handshake
+// of the desktop app. It is loaded when the first line at an enabled level is written, not before.
+function loadWinston(): typeof winston {
+  return require('winston') as typeof winston;
+}
+
+function buildWinstonLogger(options: LoggerOptions): Logger {
+  const w = loadWinston();
+  const redactSecrets = w.format((info) => {
+    for (const key of Object.keys(info)) {
+      if (SECRET_KEYS.has(key.toLowerCase())) (info as Record<string, unknown>)[key] = '[redacted]';
+    }
+    return info;
+  });
+  const format =
+    options.format === 'pretty'
+      ? w.format.combine(
+          redactSecrets(),
+          w.format.timestamp({ format: 'HH:mm:ss.SSS' }),
+          w.format.colorize(),
+          w.format.printf(({ timestamp, level, message, ...meta }) => {
+            const fields = Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
+            return `${timestamp} ${level} ${message}${fields}`;
+          }),
+        )
+      : w.format.combine(redactSecrets(), w.format.timestamp(), w.format.errors({ stack: true }), w.format.json());
+  return w.createLogger({
+    level: options.level ?? 'info',
+    format,
+    defaultMeta: options.defaultMeta,
+    transports: [new w.transports.Stream({ stream: options.stream ?? process.stderr })],
+  });
+}
 
 /**
- * Creates the process logger: winston, to stderr, JSON or readable.
+ * Creates the process logger: winston, to stderr, JSON or readable, secrets redacted. winston itself
+ * is loaded on the first line actually written, so a quiet process never pays for it.
  *
  * @example
  * const logger = createLogger({ level: 'debug', format: 'pretty', defaultMeta: { service: 'stdio' } });
  * logger.child({ userId: 'alice' }).info('tool called', { tool: 'hello_computer' });
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const format =
-    options.format === 'pretty'
-      ? winston.format.combine(
-          redactSecrets(),
-          winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
-          winston.format.colorize(),
-          winston.format.printf(({ timestamp, level, message, ...meta }) => {
-            const fields = Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
-            return `${timestamp} ${level} ${message}${fields}`;
-          }),
-        )
-      : winston.format.combine(redactSecrets(), winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json());
-
-  const transport = new winston.transports.Stream({ stream: options.stream ?? process.stderr });
-  return winston.createLogger({
-    level: options.level ?? 'info',
-    format,
-    defaultMeta: options.defaultMeta,
-    transports: [transport],
-  });
+  return new DeferredLogger(options.level ?? 'info', () => buildWinstonLogger(options)) as unknown as Logger;
 }
 
-/** A logger that writes nothing: the default where a caller passes none. */
+/** A logger that writes nothing (and never loads winston): the default where a caller passes none. */
 export function createSilentLogger(): Logger {
-  return winston.createLogger({
-    silent: true,
-    transports: [new winston.transports.Stream({ stream: new Writable({ write: (_c, _e, cb) => cb() }) })],
-  });
+  return new DeferredLogger('silent', () => {
+    throw new Error('a silent logger never writes');
+  }) as unknown as Logger;
 }
