@@ -1,5 +1,5 @@
 // Spawns the real desktop app and talks to it as Claude Desktop would: SDK Client over stdio.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,6 +86,29 @@ describe('standalone-stdio over stdio', () => {
       await second.client.close();
     } finally {
       rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('exits 0 on %s', async (signal) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcpf-stdio-signal-'));
+    // node --import tsx, not the tsx CLI: the signal must reach the app, not a wrapper process.
+    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      cwd: workspace,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TSX_TSCONFIG_PATH: join(workspace, 'tsconfig.base.json'), MCP_DATA_DIR: dir, LOG_LEVEL: 'warn' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    try {
+      const firstLine = new Promise<string>((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk))));
+      child.stdin.write(
+        `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } } })}\n`,
+      );
+      expect(JSON.parse(await firstLine)).toMatchObject({ id: 1, result: { serverInfo: { name: 'mcp-factory-stdio' } } });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill(signal);
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
