@@ -52,8 +52,15 @@ export function serviceEnv(extra: Record<string, string>): Record<string, string
   };
 }
 
-function spawnService(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', mainPath], { cwd: workspaceRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** The built bundle (`nx build multitenant-sse`): what the Docker image runs. */
+export const bundleDir = join(workspaceRoot, 'dist/apps/multitenant-sse');
+
+/** What runs: the source through tsx (default), or a built bundle's `main.js` at this path. */
+export type ServiceEntry = 'source' | { bundleMain: string };
+
+function spawnService(env: Record<string, string>, entry: ServiceEntry = 'source'): ChildProcess {
+  const args = entry === 'source' ? ['--import', 'tsx', mainPath] : [entry.bundleMain];
+  return spawn(process.execPath, args, { cwd: workspaceRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 const KEEP = 256 * 1024;
@@ -91,8 +98,8 @@ export function runToExit(env: Record<string, string>, timeoutMs = 30_000): Prom
  * Starts the service and resolves once it logs `Listening` (an info line: keep LOG_LEVEL at info or debug) (JSON logs: the `mcp` field holds the URL).
  * Rejects with its stderr when it exits first or does not listen within `timeoutMs`.
  */
-export function startService(extraEnv: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const child = spawnService(serviceEnv(extraEnv));
+export function startService(extraEnv: Record<string, string>, timeoutMs = 30_000, entry: ServiceEntry = 'source'): Promise<ServiceProcess> {
+  const child = spawnService(serviceEnv(extraEnv), entry);
   const err = collector();
   const exited = new Promise<ExitInfo>((resolveExit) => child.on('exit', (code, signal) => resolveExit({ code, signal })));
   let pending = '';
