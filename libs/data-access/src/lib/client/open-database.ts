@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createSilentLogger, type Logger } from '@mcp-factory/shared-util';
-import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client';
 import { describeConfig, maskUrl, validateConfig, type DatabaseConfig } from '../config/database-config';
@@ -10,9 +9,11 @@ import { DatabaseUnavailableError } from '../errors';
 import { readMigrations } from '../migrate/migration-files';
 import { runMigrations, type MigrateResult } from '../migrate/migrator';
 import { pgSession, pgliteSession, type SqlSession } from '../migrate/sql-session';
-import { APP_ROLE, TENANT_SETTING, assertTenantId, forTenant } from '../tenancy/for-tenant';
+import { assertTenantId, forTenant } from '../tenancy/for-tenant';
+import { APP_ROLE, TENANT_SESSION_SQL, TENANT_SETTING } from '../tenancy/tenant-session';
 import { causeText } from './cause-text';
 import { lockDataDir } from './data-dir-lock';
+import { TenantSessionPool } from './tenant-pool';
 import { toDataAccessError } from './db-errors';
 
 function extendForTenant(prisma: PrismaClient, tenantId: string) {
@@ -140,7 +141,8 @@ function statementName(sql: string): string {
 }
 
 async function openServer(url: string, poolSize: number, connectTimeoutMs: number, description: string, logger: Logger): Promise<Engine> {
-  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
+  // Saves the tenant-session round trips of scoped operations (see tenant-pool.ts).
+  const pool = new TenantSessionPool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
   // An idle connection dropped by the server emits here; without a listener it would crash the process.
   // pg discards that connection, so the pool heals on its own once the server is back.
   pool.on('error', (error) => logger.warn('database connection lost', { database: maskUrl(url), error: error.message }));
@@ -210,7 +212,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
       assertTenantId(tenantId);
       try {
         return await engine.prisma.$transaction(async (tx) => {
-          await tx.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config(${TENANT_SETTING}, ${tenantId}, true)`;
+          await tx.$executeRawUnsafe(TENANT_SESSION_SQL, APP_ROLE, TENANT_SETTING, tenantId);
           return fn(tx);
         });
       } catch (error) {

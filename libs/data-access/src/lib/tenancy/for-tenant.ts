@@ -2,11 +2,9 @@ import { Prisma } from '../../generated/prisma/client';
 import { RawQueryForbiddenError, TenantMissingError } from '../errors';
 import { toDataAccessError } from '../client/db-errors';
 import { scopeArgs } from './scope-args';
+import { APP_ROLE, READ_OPERATIONS, TENANT_READ_SESSION_SQL, TENANT_SESSION_SQL, TENANT_SETTING } from './tenant-session';
 
-/** The non-superuser role (created by the row_level_security migration) every scoped transaction runs as. */
-export const APP_ROLE = 'mcp_app';
-/** The setting the RLS policies read. */
-export const TENANT_SETTING = 'app.tenant_id';
+export { APP_ROLE, TENANT_SETTING } from './tenant-session';
 
 /** Throws ERR_TENANT_MISSING unless `tenantId` is a non-empty string. */
 export function assertTenantId(tenantId: unknown): asserts tenantId is string {
@@ -25,6 +23,8 @@ export function assertTenantId(tenantId: unknown): asserts tenantId is string {
  *
  * A batch `$transaction` runs on one connection with driver adapters too (the adapter opens one
  * transaction and sends every statement through it); the isolation specs would fail otherwise.
+ * On PostgreSQL the pool saves the round trips: BEGIN and the session statement travel with the
+ * first query, and reads run without BEGIN/COMMIT (see client/tenant-pool.ts).
  *
  * @example
  * const db = prisma.$extends(forTenant('acme'));
@@ -41,9 +41,11 @@ export function forTenant(tenantId: string) {
             throw new RawQueryForbiddenError(`${operation} is not allowed on a tenant-scoped client: raw SQL could cross tenants`);
           }
           const scoped = scopeArgs(model, operation, args as Record<string, unknown> | undefined, tenantId);
+          const session = READ_OPERATIONS.has(operation) ? TENANT_READ_SESSION_SQL : TENANT_SESSION_SQL;
           try {
             const [, result] = await prisma.$transaction([
-              prisma.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config(${TENANT_SETTING}, ${tenantId}, true)`,
+              // Constant SQL, the tenant bound as a parameter.
+              prisma.$executeRawUnsafe(session, APP_ROLE, TENANT_SETTING, tenantId),
               query(scoped as never),
             ]);
             return result;
