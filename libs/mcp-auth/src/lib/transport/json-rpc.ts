@@ -10,7 +10,8 @@ const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
  * `_meta`, extra keys) answers false and goes to the schema, so the verdict never differs from the SDK's.
  */
 function isPlainRequestOrNotification(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  // Plain objects only: zod's strict check also sees inherited enumerable keys.
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
   const m = value as Record<string, unknown>;
   if (m['jsonrpc'] !== '2.0' || typeof m['method'] !== 'string') return false;
   for (const key of Object.keys(m)) if (!REQUEST_KEYS.has(key)) return false;
@@ -20,7 +21,7 @@ function isPlainRequestOrNotification(value: unknown): boolean {
   }
   if ('params' in m) {
     const params = m['params'];
-    if (typeof params !== 'object' || params === null || Array.isArray(params) || '_meta' in params) return false;
+    if (typeof params !== 'object' || params === null || Object.getPrototypeOf(params) !== Object.prototype || '_meta' in params) return false;
   }
   return true;
 }
@@ -53,7 +54,8 @@ export function isInitializeMessage(message: JSONRPCMessage): boolean {
 
 /**
  * `MessageExtraInfo.requestInfo` for a node request: the headers as node holds them and the URL,
- * built only if a handler reads it (most never do, and `new URL` is not free).
+ * built only if a handler reads it (most never do, and `new URL` is not free). An own enumerable
+ * getter, so spreading or serializing it still yields `{ headers, url }` as the SDK's plain object does.
  */
 export function requestInfoOf(req: IncomingMessage): RequestInfo {
   let url: URL | undefined;

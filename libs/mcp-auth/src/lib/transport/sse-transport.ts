@@ -58,7 +58,12 @@ export class SseTransport implements Transport {
     const contentType = req.headers['content-type'];
     const essence = contentType === 'application/json' ? contentType : mediaTypeEssence(contentType);
     if (essence !== 'application/json') {
-      const error = essence === undefined ? new TypeError('invalid media type') : new Error(`Unsupported content-type: ${essence}`);
+      // The messages of the `content-type` package the SDK parses with.
+      const error = !contentType
+        ? new TypeError('argument string is required')
+        : essence === undefined
+          ? new TypeError('invalid media type')
+          : new Error(`Unsupported content-type: ${essence}`);
       res.writeHead(400).end(String(error));
       this.onerror?.(error);
       return;

@@ -87,10 +87,14 @@ const init = (id: number | string = 1) => ({
 });
 const call = (id: number, text = 'hi') => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: { text } } });
 
+/**
+ * A POST on a kept-alive connection: the SDK's SSE answers say `Connection: keep-alive` even to a
+ * client that sent `Connection: close`, after which node refuses the next request on that socket.
+ */
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
   return rawRequest(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: ACCEPT_BOTH, ...headers },
+    headers: { 'Content-Type': 'application/json', Accept: ACCEPT_BOTH, Connection: 'keep-alive', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -178,7 +182,6 @@ describe('StreamableHttpTransport', () => {
       const ours = await script('ours');
       const sdk = await script('sdk');
       expect(ours).toEqual(sdk);
-      if (!json) console.log(JSON.stringify(ours.slice(15, 19), null, 1));
       expect((ours as Array<{ status: number }>).map((r) => r.status)).toEqual([
         406, 406, 415, 415, 400, 400, 400, 400, 200, 400, 400, 404, 400, 202, 202, 200, 200, 200, 200, 200, 400, 405, 406, 400, 404, 400, 200, 404,
       ]);
@@ -196,10 +199,9 @@ describe('StreamableHttpTransport', () => {
     }
     expect(answers.ours).toEqual(answers.sdk);
     const reused = new StreamableHttpTransport({ enableJsonResponse: true });
-    const h = await start('ours', { stateless: true, json: true });
-    await post(h.url, init());
-    await expect(reused.handleRequest({ method: 'POST', headers: {} } as IncomingMessage, {} as ServerResponse, init())).resolves.toBeUndefined();
-    await expect(reused.handleRequest({ method: 'POST', headers: {} } as IncomingMessage, {} as ServerResponse, init())).rejects.toThrow(
+    const fakeRes = () => ({ headersSent: false, writableEnded: false, destroyed: false, writeHead: () => ({ end: () => undefined }) }) as unknown as ServerResponse;
+    await expect(reused.handleRequest({ method: 'POST', headers: {} } as IncomingMessage, fakeRes(), init())).resolves.toBeUndefined();
+    await expect(reused.handleRequest({ method: 'POST', headers: {} } as IncomingMessage, fakeRes(), init())).rejects.toThrow(
       'Stateless transport cannot be reused across requests',
     );
   });
@@ -227,6 +229,16 @@ describe('StreamableHttpTransport', () => {
     });
   });
 
+  it("honours a client's Connection: close on an SSE answer (the SDK's explicit keep-alive did not)", async () => {
+    const h = await start('ours', { json: false });
+    const res = await rawRequest(h.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: ACCEPT_BOTH }, body: JSON.stringify(init()) });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/event-stream');
+    expect(res.headers['connection']).toBe('close');
+    const next = await rawRequest(h.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: ACCEPT_BOTH, 'mcp-session-id': 'sess-ours' }, body: JSON.stringify(call(2)) });
+    expect(next.status).toBe(200);
+  });
+
   it('writes keep-alive comments on an idle SSE stream', async () => {
     const transport = new StreamableHttpTransport({ sessionIdGenerator: () => 'k', keepAliveMs: 20 });
     const server = buildMcpServer();
@@ -237,7 +249,6 @@ describe('StreamableHttpTransport', () => {
     try {
       await rawRequest(url, { method: 'POST', headers: { Accept: ACCEPT_BOTH, 'Content-Type': 'application/json' }, body: '{}' });
       const stream = await openStream(url, 'GET', { Accept: 'text/event-stream', 'mcp-session-id': 'k' });
-      console.log(stream.status, stream.headers);
       await waitFor(() => stream.body().includes(': keepalive\n\n'));
       stream.close();
     } finally {

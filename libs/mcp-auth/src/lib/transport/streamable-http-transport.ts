@@ -41,10 +41,14 @@ interface StandaloneStream {
 }
 
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
+/**
+ * The SDK's SSE headers minus its `Connection: keep-alive`: HTTP/1.1 connections persist by default,
+ * and node, told keep-alive explicitly, ignored a client's `Connection: close` (RFC 9112 §9.6) and
+ * then refused that client's next request on the socket with a bare 400.
+ */
 const SSE_HEADERS: OutgoingHttpHeaders = {
   'Content-Type': 'text/event-stream',
   'Cache-Control': 'no-cache, no-transform',
-  Connection: 'keep-alive',
   'X-Accel-Buffering': 'no',
 };
 
