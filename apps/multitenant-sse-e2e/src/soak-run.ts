@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       requestedSeconds: seconds,
       ...result,
       slopeMbPerMinute: (result.slopeKbPerSecond * 60) / 1024,
+      slopeMethod: 'least squares over the lowest RSS sample of each tenth of the run',
       // The bound this run is judged by (2 MB/min from 120 s on, 12 MB/s below), and whether the strict one held.
       thresholdKbPerSecond: maxRssSlopeKbPerSecond(seconds),
       withinLongSoakBound: result.slopeKbPerSecond < LONG_SOAK_MAX_SLOPE_KB_PER_S,

@@ -10,9 +10,9 @@ import { maxRssSlopeKbPerSecond, runSoak } from './support/soak';
 const SOAK_SECONDS = Number(process.env['SOAK_SECONDS'] ?? 20);
 const IDLE_TIMEOUT_MS = 2000;
 /**
- * RSS growth allowed over the second half of the run (least squares): 2 MB/min for runs of 120 s or
- * more; 12 MB/s for shorter runs, where V8's GC sawtooth (~100 MB peak to peak, measured) dominates a
- * 10 s window — see maxRssSlopeKbPerSecond in support/soak.ts.
+ * Growth allowed of the RSS floor (lowest sample per tenth of the run, least squares): 2 MB/min for runs
+ * of 120 s or more; 12 MB/s for shorter runs, where V8's GC sawtooth (~100 MB peak to peak, measured)
+ * dominates a 10 s window — see rssFloorSlope and maxRssSlopeKbPerSecond in support/soak.ts.
  */
 const MAX_RSS_SLOPE_KB_PER_S = maxRssSlopeKbPerSecond(SOAK_SECONDS);
 
