@@ -31,7 +31,7 @@ import { RequestGuard } from '../http/request-guard';
 import { TokenBucketLimiter } from '../http/rate-limiter';
 import { sendError, sendJson, wwwAuthenticate } from '../http/responses';
 import { McpAuthMetrics } from '../metrics/metrics';
-import { SessionManager, type Session, type SessionKind } from '../session/session-manager';
+import { SessionManager, type Session, type SessionKind, type SessionReservation } from '../session/session-manager';
 import { SseTransport } from '../transport/sse-transport';
 import { StreamableHttpTransport } from '../transport/streamable-http-transport';
 import type { McpServerLike, ServerWrapperConfig, ShutdownHook } from './config';
@@ -393,15 +393,30 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
     await transport.handleRequest(call.req, call.res, body);
   }
 
-  private async openStreamableSession(call: Call, auth: AuthSuccess, body: unknown): Promise<void> {
-    let reservation;
+  /**
+   * Takes a session slot for the user (answering 429/503 when the limits say no), then builds their
+   * server; the slot is given back when the factory fails. Undefined means the answer is already sent.
+   */
+  private async reserveSessionServer(call: Call, auth: AuthSuccess) {
+    let reservation: SessionReservation;
     try {
       reservation = this.sessions.reserve(auth.userId);
     } catch (error) {
-      return this.fail(call.res, error, call.requestId);
+      this.fail(call.res, error, call.requestId);
+      return undefined;
     }
     const server = await this.createMcpServer(call, auth);
-    if (!server) return reservation.release();
+    if (!server) {
+      reservation.release();
+      return undefined;
+    }
+    return { reservation, server };
+  }
+
+  private async openStreamableSession(call: Call, auth: AuthSuccess, body: unknown): Promise<void> {
+    const opened = await this.reserveSessionServer(call, auth);
+    if (!opened) return;
+    const { reservation, server } = opened;
     let session: Session<AnyTransport> | undefined;
     const transport: StreamableHttpTransport = new StreamableHttpTransport({
       sessionIdGenerator: randomUUID,
@@ -437,14 +452,9 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
   private async handleSseStream(call: Call): Promise<void> {
     const auth = await this.admit(call);
     if (!auth) return;
-    let reservation;
-    try {
-      reservation = this.sessions.reserve(auth.userId);
-    } catch (error) {
-      return this.fail(call.res, error, call.requestId);
-    }
-    const server = await this.createMcpServer(call, auth);
-    if (!server) return reservation.release();
+    const opened = await this.reserveSessionServer(call, auth);
+    if (!opened) return;
+    const { reservation, server } = opened;
     const transport = new SseTransport(this.messagesPath, call.res);
     const id = transport.sessionId;
     try {
