@@ -62,6 +62,11 @@ export async function runLoad(pool: Pool, options: LoadOptions): Promise<LoadRes
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return loadResult(latencies, errors, firstError, start);
+}
+
+/** A load run's result from its latencies, error count and start time (both load generators). */
+function loadResult(latencies: number[], errors: number, firstError: string | undefined, start: number): LoadResult {
   const durationMs = performance.now() - start;
   return { requests: latencies.length, errors, firstError, durationMs: round(durationMs), callsPerSec: round((latencies.length / durationMs) * 1000), latencyMs: roundSummary(summarize(latencies)), samples: latencies };
 }
@@ -227,8 +232,7 @@ export async function runSseLoad(
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const durationMs = performance.now() - start;
-  return { requests: latencies.length, errors, firstError, durationMs: round(durationMs), callsPerSec: round((latencies.length / durationMs) * 1000), latencyMs: roundSummary(summarize(latencies)), samples: latencies };
+  return loadResult(latencies, errors, firstError, start);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
