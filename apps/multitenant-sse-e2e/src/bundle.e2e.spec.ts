@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { callTool, connectAs, greetingFor, listMessages, TRANSPORTS } from './support/clients';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
 import { bundleDir, serviceEnv, startService, type ServiceProcess } from './support/service-process';
+import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
-describe('the built multitenant-sse bundle', () => {
+describeWithPostgres('the built multitenant-sse bundle', () => {
   let db: ScratchDatabase;
   let service: ServiceProcess;
   // A copy outside the workspace, so nothing can be resolved from its node_modules.

@@ -7,6 +7,7 @@ import { callTool, connectAs, greetingFor, listMessages, tokenFor, TRANSPORTS, t
 import { seededRandom, seedFromEnv } from './support/random';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
 import { E2E_AUDIENCE, E2E_ISSUER, E2E_JWT_SECRET, startService, type ServiceProcess } from './support/service-process';
+import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
 const MCP_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
 const listCall = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'list_greetings', arguments: {} } });
@@ -25,7 +26,7 @@ function sseSessionId(connected: ConnectedClient): string {
   return id;
 }
 
-describe('cross-tenant: presenting another user’s session', () => {
+describeWithPostgres('cross-tenant: presenting another user’s session', () => {
   let db: ScratchDatabase;
   let service: ServiceProcess;
   let alice: { http: ConnectedClient; sse: ConnectedClient };
@@ -123,7 +124,7 @@ describe('cross-tenant: presenting another user’s session', () => {
   });
 });
 
-describe('cross-tenant: 20 users calling tools in parallel on both transports', () => {
+describeWithPostgres('cross-tenant: 20 users calling tools in parallel on both transports', () => {
   const USERS = 20;
   const CALLS_PER_CLIENT = 5;
   let db: ScratchDatabase;

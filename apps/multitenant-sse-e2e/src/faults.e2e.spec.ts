@@ -6,6 +6,7 @@ import { callTool, connectAs, get, greetingFor, listMessages, TRANSPORTS, type T
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
 import { startService, type ExitInfo, type ServiceProcess } from './support/service-process';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
 function isRunning(service: ServiceProcess, exit: { value?: ExitInfo }): boolean {
   return exit.value === undefined && isAlive(service.pid);
@@ -20,7 +21,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-describe('faults: the database link is cut and restored', () => {
+describeWithPostgres('faults: the database link is cut and restored', () => {
   let db: ScratchDatabase;
   let proxy: TcpProxy;
   let service: ServiceProcess;
@@ -78,7 +79,7 @@ describe('faults: the database link is cut and restored', () => {
   });
 });
 
-describe('faults: SIGTERM with 50 writes in flight', () => {
+describeWithPostgres('faults: SIGTERM with 50 writes in flight', () => {
   const USERS = 5;
   const WRITES = 50;
   let db: ScratchDatabase;

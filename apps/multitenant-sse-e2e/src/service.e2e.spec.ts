@@ -5,8 +5,9 @@ import { callTool, connectAs, get, greetingFor, listMessages, metricSum, tokenFo
 import { rawRequest } from '@mcp-factory/mcp-auth/testing';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
 import { runToExit, serviceEnv, startService, type ServiceProcess } from './support/service-process';
+import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
-describe('multitenant-sse on PostgreSQL (stateful)', () => {
+describeWithPostgres('multitenant-sse on PostgreSQL (stateful)', () => {
   let db: ScratchDatabase;
   let service: ServiceProcess;
 
@@ -77,7 +78,7 @@ describe('multitenant-sse on PostgreSQL (stateful)', () => {
   });
 });
 
-describe('multitenant-sse stateless (STATELESS=true) across two processes', () => {
+describeWithPostgres('multitenant-sse stateless (STATELESS=true) across two processes', () => {
   let db: ScratchDatabase;
   let a: ServiceProcess;
   let b: ServiceProcess;

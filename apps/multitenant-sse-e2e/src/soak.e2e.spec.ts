@@ -6,6 +6,7 @@ import { activeSessions, waitFor } from './support/clients';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
 import { startService, type ServiceProcess } from './support/service-process';
 import { maxRssSlopeKbPerSecond, runSoak } from './support/soak';
+import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
 const SOAK_SECONDS = Number(process.env['SOAK_SECONDS'] ?? 20);
 const IDLE_TIMEOUT_MS = 2000;
@@ -16,7 +17,7 @@ const IDLE_TIMEOUT_MS = 2000;
  */
 const MAX_RSS_SLOPE_KB_PER_S = maxRssSlopeKbPerSecond(SOAK_SECONDS);
 
-describe('soak: connect / call / drop churn', () => {
+describeWithPostgres('soak: connect / call / drop churn', () => {
   let db: ScratchDatabase;
   let service: ServiceProcess;
 

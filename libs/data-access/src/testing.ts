@@ -1,9 +1,10 @@
 /**
  * Test fixtures for libs that need a real database (`@mcp-factory/data-access/testing`).
- * Reads TEST_DATABASE_URL: the one place besides bin/ that looks at the environment.
+ * The PostgreSQL server comes from the jest global setup (TEST_DATABASE_URL, else libpq defaults).
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@mcp-factory/shared-util';
+import { announceSkip, testPostgres } from '@mcp-factory/shared-util/testing';
 import { Client } from 'pg';
 import { openDatabase, type Database } from './lib/client/open-database';
 import type { DatabaseConfig } from './lib/config/database-config';
@@ -17,14 +18,31 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** The PostgreSQL URL server tests use, from TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test). */
+/** The admin URL of the PostgreSQL server tests use, or undefined when none is reachable. */
 export function testServerUrl(): string | undefined {
-  return process.env['TEST_DATABASE_URL'] || undefined;
+  return testPostgres().url;
 }
 
-/** Engines to run a suite on: always embedded, plus server when TEST_DATABASE_URL is set. */
-export function testEngines(): TestEngine[] {
-  return testServerUrl() ? ['embedded', 'server'] : ['embedded'];
+/**
+ * Declares `fn`'s suite once per engine: `<title> on embedded` (PGlite, always) and
+ * `<title> on server` (PostgreSQL). Without a reachable server the server suite is skipped —
+ * counted and announced, never silently dropped.
+ *
+ * @example
+ * describeEachEngine('hello tools', (engine) => {
+ *   beforeAll(async () => { db = await createTestDatabase(engine); }, 120_000);
+ * });
+ */
+export function describeEachEngine(title: string, fn: (engine: TestEngine) => void): void {
+  describe(`${title} on embedded`, () => fn('embedded'));
+  const serverTitle = `${title} on server`;
+  const { reason } = testPostgres();
+  if (reason === undefined) {
+    describe(serverTitle, () => fn('server'));
+  } else {
+    announceSkip(serverTitle, reason);
+    describe.skip(serverTitle, () => fn('server'));
+  }
 }
 
 /** `postgresql://…/<name>`: the admin URL pointed at another database. */
@@ -35,12 +53,12 @@ export function withDatabaseName(url: string, name: string): string {
 }
 
 /**
- * Creates a fresh server database `mcpf_<random>` next to TEST_DATABASE_URL's and returns its URL.
+ * Creates a fresh server database `mcpf_<random>` on the test PostgreSQL server and returns its URL.
  * Each test file gets its own, so concurrent suites never share tables.
  */
 export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = testServerUrl();
-  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: cannot create a server test database');
+  if (!adminUrl) throw new Error(`Cannot create a server test database: ${testPostgres().reason}`);
   const name = `mcpf_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
@@ -65,7 +83,7 @@ export async function createScratchDatabase(): Promise<{ url: string; drop(): Pr
 
 /**
  * A fresh, migrated database: in-memory PGlite (`embedded`, the default) or a new database on
- * the TEST_DATABASE_URL server (`server`). Share one per test file; call `drop()` in afterAll.
+ * the test PostgreSQL server (`server`). Share one per test file; call `drop()` in afterAll.
  *
  * @example
  * let db: TestDatabase;

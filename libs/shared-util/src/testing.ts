@@ -1,5 +1,6 @@
 // Test helpers shared by every lib's specs. Not for production code.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Checks a lib's error registry the way fastify checks its own: every class has a static `code`
@@ -17,5 +18,41 @@ export function expectErrorRegistryDocumented(
     expect(ErrorClass.code).toMatch(/^ERR_[A-Z0-9_]+$/);
     expect(Object.getPrototypeOf(ErrorClass.prototype)).toBeDefined();
     expect(readme).toContain(ErrorClass.code);
+  }
+}
+
+/**
+ * The PostgreSQL server tests may use: `{ url }` (an admin URL; create scratch databases on it), or
+ * `{ reason }` when none is reachable. Decided once per jest run by tools/workspace/src/jest/global-setup.js
+ * (TEST_DATABASE_URL, else PGHOST/PGPORT/PGUSER defaults).
+ */
+export function testPostgres(): { url: string; reason?: undefined } | { url?: undefined; reason: string } {
+  const url = process.env['TEST_DATABASE_URL'];
+  if (url) return { url };
+  return { reason: process.env['MCPF_TEST_PG_SKIP_REASON'] ?? 'no PostgreSQL server (TEST_DATABASE_URL unset and the jest global setup did not run)' };
+}
+
+/**
+ * `describe` for a suite that needs a PostgreSQL server. Without one the suite is skipped — counted
+ * as skipped by jest, and announced in one line (and in `npm test`'s summary), never silently.
+ */
+export function describeWithPostgres(title: string, fn: () => void): void {
+  const { reason } = testPostgres();
+  if (reason === undefined) {
+    describe(title, fn);
+    return;
+  }
+  announceSkip(title, reason);
+  describe.skip(title, fn);
+}
+
+/** One line on stderr and in the `npm test` summary: which suite was skipped and why. */
+export function announceSkip(title: string, reason: string): void {
+  const line = `skipped: "${title}" — ${reason}`;
+  process.stderr.write(`${line}\n`);
+  const dir = process.env['MCPF_TEST_RESULTS_DIR'];
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    appendFileSync(join(dir, 'skips.txt'), `${line}\n`);
   }
 }

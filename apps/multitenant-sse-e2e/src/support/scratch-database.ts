@@ -1,6 +1,7 @@
-// A fresh database per test file on TEST_DATABASE_URL's server. The same recipe as
+// A fresh database per test file on the test PostgreSQL server. The same recipe as
 // @mcp-factory/data-access/testing, which an e2e project may not import (type:e2e → feature/util only).
 import { randomBytes } from 'node:crypto';
+import { testPostgres } from '@mcp-factory/shared-util/testing';
 import { Client } from 'pg';
 
 export interface ScratchDatabase {
@@ -17,8 +18,8 @@ export interface ScratchDatabase {
 }
 
 function adminUrl(): string {
-  const url = process.env['TEST_DATABASE_URL'];
-  if (!url) throw new Error('TEST_DATABASE_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/test): these tests need PostgreSQL');
+  const { url, reason } = testPostgres();
+  if (url === undefined) throw new Error(`These tests need PostgreSQL: ${reason}`);
   return url;
 }
 

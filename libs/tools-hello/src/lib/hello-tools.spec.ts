@@ -1,12 +1,12 @@
 // Through the factory: real createServer, real SDK Client, a real database on each engine.
-import { configureFactory, createServer, shutdownFactory } from '@mcp-factory/core-factory';
+import { configureFactory, createServer, ensureInitialized, shutdownFactory } from '@mcp-factory/core-factory';
 import { connectInMemoryClient, resultText } from '@mcp-factory/core-factory/testing';
-import { createScratchDatabase, testEngines } from '@mcp-factory/data-access/testing';
+import { createScratchDatabase, describeEachEngine } from '@mcp-factory/data-access/testing';
 import { helloTools } from './hello-tools';
 
 const tools = [helloTools];
 
-describe.each(testEngines())('hello tools on %s', (engine) => {
+describeEachEngine('hello tools', (engine) => {
   let dropScratch: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
@@ -17,7 +17,9 @@ describe.each(testEngines())('hello tools on %s', (engine) => {
     } else {
       configureFactory({ database: { engine: 'embedded' } });
     }
-  }, 60_000);
+    // The database opens here, not inside the first test: PGlite's cold start takes seconds on a busy machine.
+    await ensureInitialized();
+  }, 120_000);
 
   afterAll(async () => {
     await shutdownFactory();

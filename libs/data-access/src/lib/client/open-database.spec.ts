@@ -2,15 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createMemoryLogger } from '@mcp-factory/shared-util';
+import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 import { Client } from 'pg';
-import { createScratchDatabase, createTestDatabase, testEngines, testServerUrl, withDatabaseName, type TestDatabase } from '../../testing';
+import { createScratchDatabase, createTestDatabase, describeEachEngine, testServerUrl, withDatabaseName, type TestDatabase } from '../../testing';
 import { openDatabase } from './open-database';
 
-describe.each(testEngines())('openDatabase on %s', (engine) => {
+describeEachEngine('openDatabase', (engine) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase(engine);
-  });
+  }, 120_000);
   afterAll(() => db?.drop());
 
   it('describes itself and answers ping', async () => {
@@ -53,7 +54,10 @@ describe('openDatabase faults', () => {
     });
   });
 
-  (testServerUrl() ? it : it.skip)('fails with ERR_DB_UNAVAILABLE when the database does not exist', async () => {
+});
+
+describeWithPostgres('openDatabase faults on PostgreSQL', () => {
+  it('fails with ERR_DB_UNAVAILABLE when the database does not exist', async () => {
     const url = withDatabaseName(testServerUrl() ?? '', 'mcpf_does_not_exist');
     await expect(openDatabase({ engine: 'server', url })).rejects.toMatchObject({
       code: 'ERR_DB_UNAVAILABLE',
@@ -61,7 +65,7 @@ describe('openDatabase faults', () => {
     });
   });
 
-  (testServerUrl() ? it : it.skip)('recovers the pool after the server drops every connection, without reopening', async () => {
+  it('recovers the pool after the server drops every connection, without reopening', async () => {
     const scratch = await createScratchDatabase();
     const { logger, entries } = createMemoryLogger();
     const database = await openDatabase({ engine: 'server', url: scratch.url, poolSize: 3 }, { logger });
@@ -95,7 +99,9 @@ describe('openDatabase faults', () => {
       await scratch.drop();
     }
   });
+});
 
+describe('openDatabase embedded data directory', () => {
   it('keeps embedded data in its data directory across reopen, and close is idempotent', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mcpf-pglite-'));
     try {

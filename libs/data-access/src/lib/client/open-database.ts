@@ -67,6 +67,13 @@ export interface OpenDatabaseOptions {
   snapshot?: Blob | File;
 }
 
+/**
+ * How long a transaction may wait for a connection and then run. Prisma's defaults (2 s / 5 s) fail
+ * healthy calls on a busy machine (`Unable to start a transaction in the given time`); a pool
+ * that is really exhausted still answers within seconds, not never.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
+
 /** Tenant clients kept per database; beyond this the oldest is dropped (they are cheap to rebuild). */
 const TENANT_CACHE_SIZE = 1000;
 
@@ -98,7 +105,7 @@ async function openEmbedded(
   }
   const session = pgliteSession(pglite);
   return {
-    prisma: new PrismaClient({ adapter: new PrismaPGlite(pglite) }),
+    prisma: new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS }),
     withSession: (fn) => fn(session),
     ping: async () => {
       await pglite.query('SELECT 1');
@@ -155,7 +162,10 @@ async function openServer(url: string, poolSize: number, connectTimeoutMs: numbe
   return {
     // Named statements are prepared once per connection and reused: Prisma's SQL text is stable per
     // query shape, and the tenant transaction's set_config statement is sent on every scoped call.
-    prisma: new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: (query) => statementName(query.sql) }) }),
+    prisma: new PrismaClient({
+      adapter: new PrismaPg(pool, { statementNameGenerator: (query) => statementName(query.sql) }),
+      transactionOptions: TRANSACTION_OPTIONS,
+    }),
     withSession: async (fn) => {
       const client = await pool.connect();
       try {

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
-import { createScratchDatabase, testServerUrl } from '../../testing';
+import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
+import { createScratchDatabase } from '../../testing';
 import { migrate } from './migrate-database';
 import { checksumOf, readMigrations, type MigrationFile } from './migration-files';
 import { MIGRATIONS_TABLE, runMigrations } from './migrator';
@@ -50,9 +51,7 @@ describe('migrator on embedded PGlite', () => {
   });
 });
 
-const describeServer = testServerUrl() ? describe : describe.skip;
-
-describeServer('migrator on PostgreSQL', () => {
+describeWithPostgres('migrator on PostgreSQL', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   beforeAll(async () => {
     scratch = await createScratchDatabase();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTestDatabase, testEngines, type TestDatabase } from '../../testing';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '../../testing';
 import { MIGRATIONS_TABLE } from './migrator';
 
 /** The generated client's runtime data model (what Prisma maps queries with). */
@@ -34,11 +34,11 @@ function schemaFacts(): Record<string, { optional: Set<string>; id: string[] }> 
   return facts;
 }
 
-describe.each(testEngines())('schema drift on %s', (engine) => {
+describeEachEngine('schema drift', (engine) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase(engine);
-  });
+  }, 120_000);
   afterAll(() => db?.drop());
 
   async function sql<T>(query: string): Promise<T[]> {

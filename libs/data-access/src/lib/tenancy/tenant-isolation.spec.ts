@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createTestDatabase, testEngines, type TestDatabase } from '../../testing';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '../../testing';
 
 const TENANTS = ['alice', 'bob', 'carol'] as const;
 const KEYS = ['a', 'b', 'c'] as const;
@@ -22,11 +22,11 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant('deleteNote' as const), tenant, key }),
 );
 
-describe.each(testEngines())('tenant isolation on %s', (engine) => {
+describeEachEngine('tenant isolation', (engine) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase(engine);
-  });
+  }, 120_000);
   afterAll(() => db?.drop());
   beforeEach(async () => {
     await db.database.unscoped.greeting.deleteMany();
