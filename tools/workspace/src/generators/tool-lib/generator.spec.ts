@@ -132,7 +132,7 @@ describe('tool-lib generator', () => {
       expect(spec).toContain('createServer(');
       expect(spec).toContain('connectInMemoryClient(');
       // The database opens and the servers start in beforeAll, under a timeout a busy machine meets.
-      const beforeAll = /beforeAll\(async \(\) => \{([\s\S]*?)\n  \}, OPEN_TIMEOUT_MS\);/.exec(spec)?.[1] ?? '';
+      const beforeAll = /beforeAll\(async \(\) => \{([\s\S]*?)\n {2}\}, OPEN_TIMEOUT_MS\);/.exec(spec)?.[1] ?? '';
       expect(beforeAll).toContain('await ensureInitialized();');
       expect(beforeAll).toContain('connectInMemoryClient(await createServer(');
       const timeout = (constant: string) => Number(new RegExp(`const ${constant} = ([\\d_]+);`).exec(spec)?.[1].replace(/_/g, ''));
