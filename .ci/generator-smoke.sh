@@ -5,20 +5,14 @@
 # deleted on exit. Usage: .ci/generator-smoke.sh [name]   (default: smoke)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
+source .ci/workspace-copy.sh
 name="${1:-smoke}"
 start=$(date +%s)
 
 export CI=true NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false FORCE_COLOR=0
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/mcpf-generator-smoke.XXXXXX")
+tmp=$(workspace_copy generator-smoke)
 trap 'rm -rf "$tmp"' EXIT
-
-# The working tree as git sees it (uncommitted work included, ignored files such as dist/ and .nx/ left out).
-git ls-files -z --cached --others --exclude-standard \
-  | tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null \
-  | tar -xf - -C "$tmp"
-ln -s "$root/node_modules" "$tmp/node_modules"
 cd "$tmp"
 
 # The Prisma client is generated (git-ignored); tests of any tool lib need it.

@@ -63,6 +63,26 @@ const prismaCompilerAsEsm = {
   },
 };
 
+// Prisma's runtime picks its build by `process.env.NODE_ENV`; a shipped app runs as production.
+const PRODUCTION = { 'process.env.NODE_ENV': '"production"' };
+
+/** The esbuild options every bundle here shares; callers add the format, entries and output. */
+function commonOptions({ tsconfig, minify }) {
+  return {
+    absWorkingDir: workspace,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    tsconfig,
+    minify,
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [migrationsBesideBundle, prismaCompilerAsEsm],
+  };
+}
+
 /**
  * Bundles `entryPoints` into `outdir` (emptied first) and copies the database assets beside them.
  * Returns esbuild's metafile and the migrations copied.
@@ -75,25 +95,14 @@ export async function bundleNodeApp({ entryPoints, outdir, tsconfig, minify = fa
   mkdirSync(outdir, { recursive: true });
 
   const result = await esbuild.build({
-    absWorkingDir: workspace,
+    ...commonOptions({ tsconfig, minify }),
     entryPoints,
     outdir,
-    bundle: true,
     splitting: true,
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    tsconfig,
-    // Prisma's runtime picks its build by `process.env.NODE_ENV`; a shipped app runs as production.
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: PRODUCTION,
     banner: { js: banner },
     chunkNames: 'chunk-[hash]',
-    minify,
-    keepNames: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    metafile: true,
-    plugins: [migrationsBesideBundle, prismaCompilerAsEsm],
   });
 
   // A dynamically imported CommonJS module becomes a default-export-only chunk (see prismaCompilerAsEsm).
@@ -113,6 +122,25 @@ export async function bundleNodeApp({ entryPoints, outdir, tsconfig, minify = fa
     copyFileSync(path.join(MIGRATIONS_SOURCE, name, 'migration.sql'), path.join(outdir, 'migrations', name, 'migration.sql'));
   }
   return { metafile: result.metafile, migrations };
+}
+
+/**
+ * Bundles one entry into a single CommonJS file `outfile` (for a package's `require` condition), with
+ * the same rewrites as bundleNodeApp. Run bundleNodeApp into the same directory first: this file finds
+ * PGlite's engine files and the migrations beside itself. esbuild leaves `import.meta` empty in
+ * CommonJS output, and PGlite locates its engine with `new URL('./pglite.wasm', import.meta.url)`, so
+ * `import.meta.url` is defined as this file's own URL. Returns esbuild's metafile.
+ */
+export async function bundleCommonJsEntry({ entryPoint, outfile, tsconfig, minify = false }) {
+  const result = await esbuild.build({
+    ...commonOptions({ tsconfig, minify }),
+    entryPoints: [entryPoint],
+    outfile,
+    format: 'cjs',
+    define: { ...PRODUCTION, 'import.meta.url': '__mcpfImportMetaUrl' },
+    banner: { js: "const __mcpfImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  return result.metafile;
 }
 
 /** One line for the build log: total size, JavaScript size, migrations. */

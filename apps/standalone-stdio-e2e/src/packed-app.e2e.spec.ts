@@ -1,24 +1,14 @@
-// The published package, as a user gets it: `npm pack` the bundle (dist/apps/standalone-stdio, built by
-// `nx build standalone-stdio`), install the tarball into an empty project outside the workspace, then
-// drive its `bin` over stdio as Claude Desktop would, and import its `./factory` export from plain node.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The published package, as a user gets it: packed and installed into an empty project outside the
+// workspace (support/packed-package.ts). Drives its `bin` over stdio as Claude Desktop would, asks it
+// for --help and --version, and imports its `./factory` export from plain node.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { PACKAGE, packAndInstall, workspace } from './support/packed-package';
 import { text, waitForExit } from './support/process';
-
-const workspace = resolve(__dirname, '../../..');
-const bundle = join(workspace, 'dist/apps/standalone-stdio');
-const PACKAGE = 'mcp-factory-stdio';
-
-
-/** Runs the build when the bundle is missing (e.g. jest run without Nx, which builds it first). */
-function ensureBundle(): void {
-  if (existsSync(join(bundle, 'package.json')) && existsSync(join(bundle, 'main.js'))) return;
-  execFileSync(process.execPath, [join(workspace, 'apps/standalone-stdio/scripts/build.mjs')], { cwd: workspace, stdio: 'inherit' });
-}
 
 /** A clean environment: nothing from the workspace leaks into the installed app. */
 function appEnv(dataDir: string, userId: string): Record<string, string> {
@@ -27,39 +17,71 @@ function appEnv(dataDir: string, userId: string): Record<string, string> {
 
 describe('the packed standalone-stdio package', () => {
   const root = mkdtempSync(join(tmpdir(), 'mcpf-packed-'));
-  const consumer = join(root, 'consumer');
   const dataDir = join(root, 'data');
+  let consumer: string;
   let bin: string;
   let packedFiles: string[];
 
   beforeAll(() => {
-    ensureBundle();
-    const [packed] = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', root], { cwd: bundle, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
-    ) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    packedFiles = packed.files.map((file) => file.path);
-    mkdirSync(consumer);
-    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(root, packed.filename)], {
-      cwd: consumer,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const installed = packAndInstall(root);
+    consumer = installed.consumer;
+    packedFiles = installed.files;
     bin = join(consumer, 'node_modules/.bin', PACKAGE);
-  }, 60_000);
+  }, 120_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('ships the engine, the migrations and a manifest with no runtime dependencies', () => {
     expect(packedFiles).toEqual(
-      expect.arrayContaining(['main.js', 'main.d.ts', 'factory.js', 'factory.d.ts', 'package.json', 'pglite.wasm', 'pglite.data', 'initdb.wasm']),
+      expect.arrayContaining(
+        ['bin.js', 'main.js', 'main.d.ts', 'factory.js', 'factory.cjs', 'factory.d.ts', 'factory.d.cts', 'package.json'].concat(
+          ['pglite.wasm', 'pglite.data', 'initdb.wasm', 'pglite-snapshot.tar.gz'],
+        ),
+      ),
     );
     expect(packedFiles.filter((file) => /^migrations\/[^/]+\/migration\.sql$/.test(file)).length).toBeGreaterThan(0);
     const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules', PACKAGE, 'package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});
-    expect(manifest.bin).toEqual({ [PACKAGE]: './main.js' });
+    expect(manifest.bin).toEqual({ [PACKAGE]: './bin.js' });
     expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './factory']));
-    expect(readFileSync(join(consumer, 'node_modules', PACKAGE, 'main.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    expect(readFileSync(join(consumer, 'node_modules', PACKAGE, 'bin.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
     expect(existsSync(bin)).toBe(true);
+  });
+
+  describe('the bin on the command line', () => {
+    // A variable the app would refuse, and a data directory that must not appear: neither the
+    // environment nor the database is touched when the bin only prints.
+    const run = (...args: string[]) =>
+      spawnSync(bin, args, { env: { ...appEnv(join(root, 'never-created'), 'cli-user'), LOG_LEVEL: 'nonsense' }, encoding: 'utf8', timeout: 30_000 });
+
+    it('prints usage for --help and -h: what it is, every variable with its default, a Claude Desktop entry', () => {
+      for (const flag of ['--help', '-h']) {
+        const help = run(flag);
+        expect({ status: help.status, stderr: help.stderr }).toEqual({ status: 0, stderr: '' });
+        expect(help.stdout).toMatch(/^mcp-factory-stdio \d+\.\d+\.\d+: .*MCP server/);
+        for (const variable of ['MCP_USER_ID', 'MCP_DATA_DIR', 'DATABASE_URL', 'LOG_LEVEL', 'LOG_FORMAT']) expect(help.stdout).toContain(`  ${variable} `);
+        expect(help.stdout).toMatch(/\(default here: .+mcp-factory[\\/]db\)/);
+        expect(help.stdout).toContain('(default: warn)');
+        const entry = JSON.parse(help.stdout.slice(help.stdout.indexOf('{', help.stdout.indexOf('claude_desktop_config.json'))));
+        expect(entry.mcpServers['mcp-factory']).toEqual({ command: 'npx', args: ['-y', PACKAGE], env: { MCP_USER_ID: 'me' } });
+      }
+      expect(existsSync(join(root, 'never-created'))).toBe(false);
+    });
+
+    it('prints the package version for --version and -v', () => {
+      const { version } = JSON.parse(readFileSync(join(workspace, 'apps/standalone-stdio/package.json'), 'utf8'));
+      for (const flag of ['--version', '-v']) {
+        expect(run(flag)).toMatchObject({ status: 0, stdout: `${version}\n`, stderr: '' });
+      }
+      expect(existsSync(join(root, 'never-created'))).toBe(false);
+    });
+
+    it('refuses any other argument with one line on stderr and exit code 2', () => {
+      for (const args of [['--port', '3000'], ['serve'], ['--help', 'extra']]) {
+        const refused = run(...args);
+        expect({ status: refused.status, stdout: refused.stdout }).toEqual({ status: 2, stdout: '' });
+        expect(refused.stderr).toMatch(/^mcp-factory-stdio: .+ \(see --help\)\n$/);
+      }
+    });
   });
 
   it('runs the installed bin over stdio and keeps data across launches', async () => {

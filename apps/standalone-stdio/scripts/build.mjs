@@ -1,20 +1,28 @@
 #!/usr/bin/env node
 // Builds the desktop app into a self-contained npm package in dist/apps/standalone-stdio:
-//   main.js     the stdio server (`.` and the `bin`), with a shebang
-//   factory.js  `./factory`: createServer, configureFactory, shutdownFactory, the tool libraries
-//   chunk-*.js  code both share (one copy, one module instance)
+//   bin.js       the `bin`, with a shebang: --help, --version, else it loads main.js
+//   main.js      `.`: the stdio server
+//   chunk-*.js   code the two share
+//   factory.cjs  `./factory` (createServer, configureFactory, shutdownFactory, the tool libraries) as
+//                one CommonJS file: what `require` loads
+//   factory.js   `./factory` for `import`: re-exports factory.cjs, so that `import` and `require` in
+//                one process share one factory (one configuration, one database), not two copies
+//   factory.d.ts, factory.d.cts, main.d.ts   generated from the source (scripts/emit-types.mjs)
 //   pglite.wasm, pglite.data, initdb.wasm   PGlite's engine, found beside the bundle via import.meta.url
+//   pglite-snapshot.tar.gz   a migrated empty database, so a first launch skips initdb
 //   migrations/<timestamp>_<name>/migration.sql   the SQL the embedded database is migrated with
-//   main.d.ts, factory.d.ts (hand-written, from build/), package.json, README.md
+//   package.json, README.md
 // Everything (SDK, Prisma client and its query compiler, PGlite, winston, zod) is bundled: the
-// package has no runtime dependencies. Output is ESM: PGlite's CJS build fails bundled (Invalid URL).
+// package has no runtime dependencies.
 // Usage: node apps/standalone-stdio/scripts/build.mjs [--outdir dir] [--minify]
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bundleNodeApp, describeBundle, workspace } from '../../../tools/scripts/bundle-node-app.mjs';
+import { bundleCommonJsEntry, bundleNodeApp, describeBundle, workspace } from '../../../tools/scripts/bundle-node-app.mjs';
+import { emitPackageTypes } from './emit-types.mjs';
 
 const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -45,33 +53,47 @@ async function writeMigratedSnapshot(factoryJs, target) {
   }
 }
 
+/** factory.js: the names factory.cjs exports (so the list follows the source), re-exported for `import`. */
+function writeEsmFactory(dir) {
+  const names = Object.keys(createRequire(path.join(dir, 'package.json'))('./factory.cjs')).filter((name) => name !== '__esModule');
+  if (!names.includes('createServer')) throw new Error(`factory.cjs exports no createServer (it exports ${names.join(', ')})`);
+  const source =
+    '// `mcp-factory-stdio/factory` for `import`: the CommonJS build re-exported, so that `import` and\n' +
+    '// `require` in one process share one factory (one configuration, one database).\n' +
+    `export { ${names.sort().join(', ')} } from './factory.cjs';\n`;
+  writeFileSync(path.join(dir, 'factory.js'), source);
+}
+
 async function main() {
   const started = Date.now();
+  const tsconfig = path.join(appRoot, 'tsconfig.app.json');
   const { metafile, migrations } = await bundleNodeApp({
-    entryPoints: { main: path.join(appRoot, 'src/main.ts'), factory: path.join(appRoot, 'src/factory.ts') },
+    entryPoints: { bin: path.join(appRoot, 'src/bin.ts'), main: path.join(appRoot, 'src/main.ts') },
     outdir,
-    tsconfig: path.join(appRoot, 'tsconfig.app.json'),
+    tsconfig,
     minify: args.minify,
   });
-
-  // The manifest first: it makes the bundle ESM ("type": "module") for the snapshot step's import.
+  // The manifest first: it makes the bundle's .js files ESM ("type": "module") for the steps below.
   const manifest = JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8'));
   writeFileSync(path.join(outdir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const cjsMetafile = await bundleCommonJsEntry({ entryPoint: path.join(appRoot, 'src/factory.ts'), outfile: path.join(outdir, 'factory.cjs'), tsconfig, minify: args.minify });
+  writeEsmFactory(outdir);
+  emitPackageTypes({ appRoot, workspace, outdir });
+
   await writeMigratedSnapshot(path.join(outdir, 'factory.js'), path.join(outdir, SNAPSHOT_FILE));
 
-  // `.` runs the server: a shebang makes main.js the package's executable `bin`.
-  const mainJs = path.join(outdir, 'main.js');
-  writeFileSync(mainJs, `#!/usr/bin/env node\n${readFileSync(mainJs, 'utf8')}`);
-  chmodSync(mainJs, 0o755);
+  // A shebang makes bin.js the package's executable `bin`.
+  const binJs = path.join(outdir, 'bin.js');
+  writeFileSync(binJs, `#!/usr/bin/env node\n${readFileSync(binJs, 'utf8')}`);
+  chmodSync(binJs, 0o755);
 
-  for (const types of ['main.d.ts', 'factory.d.ts']) cpSync(path.join(appRoot, 'build', types), path.join(outdir, types));
   if (existsSync(path.join(appRoot, 'README.md'))) copyFileSync(path.join(appRoot, 'README.md'), path.join(outdir, 'README.md'));
   const license = path.join(workspace, 'LICENSE');
   if (existsSync(license)) copyFileSync(license, path.join(outdir, 'LICENSE'));
 
   process.stderr.write(
     `standalone-stdio: built ${path.relative(workspace, outdir)} in ${Date.now() - started} ms: ` +
-      `${describeBundle(outdir, metafile, migrations)}\n`,
+      `${describeBundle(outdir, { outputs: { ...metafile.outputs, ...cjsMetafile.outputs } }, migrations)}\n`,
   );
 }
 

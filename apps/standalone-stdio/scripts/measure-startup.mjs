@@ -3,26 +3,16 @@
 // install the tarball into a temp project, then time spawn -> initialize reply and spawn -> first
 // hello_computer answered, on an existing and on an empty data directory (median of --runs).
 // Usage: node apps/standalone-stdio/scripts/measure-startup.mjs [--runs 5]   (after nx build standalone-stdio)
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { bundle, packAndInstall, sizeOf } from './pack-and-install.mjs';
 
-const workspace = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const bundle = path.join(workspace, 'dist/apps/standalone-stdio');
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(args.runs);
-
-function sizeOf(dir) {
-  return readdirSync(dir, { recursive: true })
-    .map((file) => path.join(dir, String(file)))
-    .filter((file) => statSync(file).isFile())
-    .reduce((sum, file) => sum + statSync(file).size, 0);
-}
 
 async function launch(bin, dataDir) {
   const started = performance.now();
@@ -54,12 +44,7 @@ const summary = (samples) => ({
 
 const root = mkdtempSync(path.join(tmpdir(), 'mcpf-measure-'));
 try {
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', root], { cwd: bundle, encoding: 'utf8' }));
-  const consumer = path.join(root, 'consumer');
-  mkdirSync(consumer);
-  writeFileSync(path.join(consumer, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true}');
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', path.join(root, packed.filename)], { cwd: consumer });
-  const bin = path.join(consumer, 'node_modules/.bin/mcp-factory-stdio');
+  const { packed, bin } = packAndInstall(root);
 
   const empty = [];
   for (let i = 0; i < runs; i++) empty.push(await launch(bin, path.join(root, `empty-${i}`)));

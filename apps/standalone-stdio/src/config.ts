@@ -47,7 +47,8 @@ function bundledSnapshot(): string | undefined {
   }
 }
 
-function localUserName(): string {
+/** Whom the app serves when MCP_USER_ID is unset: the OS user. */
+export function localUserName(): string {
   try {
     return userInfo().username || 'local-user';
   } catch {
@@ -56,7 +57,7 @@ function localUserName(): string {
 }
 
 /** The per-user data directory each desktop OS expects. */
-function defaultDataDir(env: NodeJS.ProcessEnv): string {
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
   const app = 'mcp-factory';
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', app, 'db');
   if (process.platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), app, 'db');

@@ -131,6 +131,15 @@ describe('tool-lib generator', () => {
       expect(spec).toContain('describe.each(testEngines())');
       expect(spec).toContain('createServer(');
       expect(spec).toContain('connectInMemoryClient(');
+      // The database opens and the servers start in beforeAll, under a timeout a busy machine meets.
+      const beforeAll = /beforeAll\(async \(\) => \{([\s\S]*?)\n {2}\}, OPEN_TIMEOUT_MS\);/.exec(spec)?.[1] ?? '';
+      expect(beforeAll).toContain('await ensureInitialized();');
+      expect(beforeAll).toContain('connectInMemoryClient(await createServer(');
+      const timeout = (constant: string) => Number(new RegExp(`const ${constant} = ([\\d_]+);`).exec(spec)?.[1].replace(/_/g, ''));
+      expect(timeout('OPEN_TIMEOUT_MS')).toBeGreaterThanOrEqual(60_000);
+      expect(timeout('TEST_TIMEOUT_MS')).toBeGreaterThanOrEqual(60_000);
+      // Each test passes its own timeout (the last argument of it()).
+      expect(spec.match(/^\s+TEST_TIMEOUT_MS,\n\s+\);$/gm)?.length).toBe(spec.match(/^\s+it\(/gm)?.length);
       expect(spec).toContain("const SAVE = 'weather_alerts_note_save';");
       expect(spec).toContain("[{ key: 'weather-alerts:k', value: 'two' }]");
       expect(spec).not.toMatch(/<%|%>/);
