@@ -128,7 +128,7 @@ describe('tool-lib generator', () => {
 
     it('writes a spec through createServer and the SDK client on every test engine', () => {
       const spec = read(tree, 'libs/tools-weather-alerts/src/lib/weather-alerts-tools.spec.ts');
-      expect(spec).toContain('describe.each(testEngines())');
+      expect(spec).toContain("describeEachEngine('weather-alerts tools', (engine) => {");
       expect(spec).toContain('createServer(');
       expect(spec).toContain('connectInMemoryClient(');
       // The database opens and the servers start in beforeAll, under a timeout a busy machine meets.
