@@ -36,6 +36,16 @@ export class DatabaseConfigError extends McpFactoryError {
   override readonly code = 'ERR_DB_CONFIG';
 }
 
+/**
+ * The PostgreSQL login is unfit to serve tenants: privileged (superuser, BYPASSRLS, owner of the
+ * tenant tables) where least privilege is required, or missing a grant (membership in mcp_app).
+ * A configuration error, found at open, never reported to a tenant as a denial.
+ */
+export class DatabaseRoleError extends McpFactoryError {
+  static override readonly code = 'ERR_DB_ROLE';
+  override readonly code = 'ERR_DB_ROLE';
+}
+
 /** An already-applied migration file was edited: its checksum no longer matches the recorded one. */
 export class MigrationChecksumError extends McpFactoryError {
   static override readonly code = 'ERR_MIGRATION_CHECKSUM';
@@ -78,6 +88,7 @@ export const dataAccessErrors = {
   ERR_DB_IN_USE: DatabaseInUseError,
   ERR_DB_QUERY: DatabaseQueryError,
   ERR_DB_CONFIG: DatabaseConfigError,
+  ERR_DB_ROLE: DatabaseRoleError,
   ERR_MIGRATION_CHECKSUM: MigrationChecksumError,
   ERR_MIGRATION_FAILED: MigrationFailedError,
   ERR_TENANT_MISSING: TenantMissingError,
@@ -107,6 +118,7 @@ export function httpStatusForDataAccessError(code: DataAccessErrorCode): number 
     case 'ERR_DB_QUERY':
       return 400;
     case 'ERR_DB_CONFIG':
+    case 'ERR_DB_ROLE':
     case 'ERR_MIGRATION_CHECKSUM':
     case 'ERR_MIGRATION_FAILED':
       return 500;
