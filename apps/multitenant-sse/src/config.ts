@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { DatabaseConfig } from '@mcp-factory/core-factory';
+import type { DatabaseConfig } from '@mcp-factory/core-factory/host';
 import { parseEnv, type LogFormat } from '@mcp-factory/shared-util';
 import { z } from 'zod';
 

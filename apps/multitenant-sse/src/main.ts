@@ -1,6 +1,7 @@
 // The multi-tenant service: config + wiring. Auth, sessions, limits and transports live in mcp-auth;
 // the server per user comes from core-factory; the data from the shared database, scoped per tenant.
-import { checkDatabase, configureFactory, createServer, ensureInitialized, InitializationFailedError, shutdownFactory } from '@mcp-factory/core-factory';
+import { InitializationFailedError } from '@mcp-factory/core-factory';
+import { checkDatabase, configureFactory, createServer, ensureInitialized, shutdownFactory } from '@mcp-factory/core-factory/host';
 import { installShutdownHandlers, JWTAuthProvider, wrapServer } from '@mcp-factory/mcp-auth';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { loadConfig } from './config';

@@ -1,5 +1,5 @@
 // `nx run multitenant-sse:migrate` / the container's migrate command: applies pending migrations, then exits.
-import { migrateDatabase } from '@mcp-factory/core-factory';
+import { migrateDatabase } from '@mcp-factory/core-factory/host';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { loadConfig } from './config';
 

@@ -1,10 +1,11 @@
 // The package's `./factory` export (the seed's dual export): build the same server the desktop app
 // serves, inside your own process and on your own transport. `.` (main.ts) runs it standalone.
-import { createServer as createFactoryServer, type ServerOptions } from '@mcp-factory/core-factory';
+import { createServer as createFactoryServer, type ServerOptions } from '@mcp-factory/core-factory/host';
 import { toolLibraries } from './tool-libraries';
 
-export { configureFactory, ensureInitialized, checkDatabase, shutdownFactory } from '@mcp-factory/core-factory';
-export type { DatabaseConfig, FactoryConfig, ServerOptions, ToolLibrary } from '@mcp-factory/core-factory';
+export { configureFactory, ensureInitialized, checkDatabase, shutdownFactory } from '@mcp-factory/core-factory/host';
+export type { DatabaseConfig, FactoryConfig, ServerOptions } from '@mcp-factory/core-factory/host';
+export type { ToolLibrary } from '@mcp-factory/core-factory';
 export { helloTools } from '@mcp-factory/tools-hello';
 export { toolLibraries };
 

@@ -38,13 +38,14 @@ export function registerToolHandlers(server: Server, registry: ToolRegistry, cal
 
     // Built per call, not per server: most servers in stateless mode answer one request, often not a tool call.
     const logger = caller.logger.child({ userId: caller.userId, tool: name });
-    const ctx: ToolContext = {
+    // Frozen: a tool cannot change its own userId or db, nor leave anything for the next call.
+    const ctx: ToolContext = Object.freeze({
       userId: caller.userId,
       accessToken: caller.accessToken,
       logger,
       signal: extra.signal,
       db: async () => (await getDatabase()).forTenant(caller.userId),
-    };
+    });
     try {
       const result = await tool.handler(parsed.data, ctx);
       return typeof result === 'string' ? { content: [{ type: 'text', text: result }] } : result;
