@@ -6,7 +6,8 @@ export { migrate } from './lib/migrate/migrate-database';
 export type { MigrateDatabaseOptions } from './lib/migrate/migrate-database';
 export type { MigrateResult } from './lib/migrate/migrator';
 export { forTenant, APP_ROLE, TENANT_SETTING } from './lib/tenancy/for-tenant';
-export type { TenantModel, TenantModelName } from './lib/tenancy/tenant-client';
+export { leaseTenantClient } from './lib/tenancy/tenant-client';
+export type { TenantClientLease, TenantModel, TenantModelName } from './lib/tenancy/tenant-client';
 export { roleSetupSql, roleSetupStatements, applyRoleSetup } from './lib/roles/role-setup';
 export type { RoleSetupOptions, RoleSetupStatements } from './lib/roles/role-setup';
 export type { PrivilegedRolePolicy } from './lib/roles/runtime-role';
@@ -22,6 +23,7 @@ export {
   TenantMismatchError,
   TenantAccessDeniedError,
   RawQueryForbiddenError,
+  TenantClientRevokedError,
   dataAccessErrors,
   httpStatusForDataAccessError,
 } from './lib/errors';

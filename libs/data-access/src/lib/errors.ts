@@ -82,6 +82,12 @@ export class RawQueryForbiddenError extends McpFactoryError {
   override readonly code = 'ERR_RAW_QUERY_FORBIDDEN';
 }
 
+/** A tenant client leased to one tool call was used after the call ended (kept in module state, say). */
+export class TenantClientRevokedError extends McpFactoryError {
+  static override readonly code = 'ERR_TENANT_CLIENT_REVOKED';
+  override readonly code = 'ERR_TENANT_CLIENT_REVOKED';
+}
+
 /** Every error class, keyed by code (the registry the errors spec checks against the README). */
 export const dataAccessErrors = {
   ERR_DB_UNAVAILABLE: DatabaseUnavailableError,
@@ -95,6 +101,7 @@ export const dataAccessErrors = {
   ERR_TENANT_MISMATCH: TenantMismatchError,
   ERR_TENANT_ACCESS_DENIED: TenantAccessDeniedError,
   ERR_RAW_QUERY_FORBIDDEN: RawQueryForbiddenError,
+  ERR_TENANT_CLIENT_REVOKED: TenantClientRevokedError,
 } as const;
 
 /** Union of data-access error codes. */
@@ -119,6 +126,7 @@ export function httpStatusForDataAccessError(code: DataAccessErrorCode): number 
       return 400;
     case 'ERR_DB_CONFIG':
     case 'ERR_DB_ROLE':
+    case 'ERR_TENANT_CLIENT_REVOKED':
     case 'ERR_MIGRATION_CHECKSUM':
     case 'ERR_MIGRATION_FAILED':
       return 500;

@@ -1,6 +1,6 @@
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
-import type { Database, DatabaseConfig, MigrateResult } from '@mcp-factory/data-access';
+import type { Database, DatabaseConfig, MigrateResult, TenantClientLease } from '@mcp-factory/data-access';
 import { createSilentLogger, errorMessage, retryableOnce, type Logger, type RetryableOnce } from '@mcp-factory/shared-util';
 import { DatabaseNotConfiguredError, FactoryAlreadyConfiguredError, InitializationFailedError } from '../errors';
 
@@ -103,6 +103,12 @@ export function ensureInitialized(): Promise<void> {
  */
 export function getDatabase(): Promise<Database> {
   return runtime.database.run();
+}
+
+/** A client scoped to `userId` for one tool call; `revoke()` ends it (see data-access `leaseTenantClient`). */
+export async function leaseTenantClient(userId: string): Promise<TenantClientLease> {
+  const [database, dataAccess] = await Promise.all([getDatabase(), loadDataAccess()]);
+  return dataAccess.leaseTenantClient(database.forTenant(userId));
 }
 
 /** Whether the shared database answers; for readiness probes. Rejects with the reason when not. */

@@ -1,7 +1,7 @@
 // The tenant client is all a tool gets: nothing reachable from it may lead back to the Prisma
 // client, whose `$parent`, `$extends`, `$transaction(fn)` and `$queryRaw*` step outside the tenant.
 import { createTestDatabase, type TestDatabase } from '../../testing';
-import { REFUSED_METHODS } from './tenant-client';
+import { leaseTenantClient, REFUSED_METHODS } from './tenant-client';
 import { SCOPED_OPERATIONS } from './scope-args';
 
 /** The realm's own prototypes: every function leads to them, and nothing of ours hangs off them. */
@@ -113,4 +113,24 @@ describe('tenant client (embedded)', () => {
     expect(Object.getOwnPropertyNames(pending)).toEqual([]);
     expect(pending.then).toBe(Promise.prototype.then);
   });
+
+  it('leases a client to one call: after revoke() it serves no one, and the original is untouched', async () => {
+    const client = db.database.forTenant('alice');
+    const lease = leaseTenantClient(client);
+    await lease.client.note.create({ data: { key: 'leased', value: 'during the call' } });
+    lease.revoke();
+    await expect(lease.client.note.findMany()).rejects.toMatchObject({
+      code: 'ERR_TENANT_CLIENT_REVOKED',
+      message: 'note.findMany: this tenant client belonged to a tool call that has ended; call ctx.db() in the call that uses it',
+    });
+    expect(() => lease.client.$queryRawUnsafe('SELECT 1')).toThrow(expect.objectContaining({ code: 'ERR_RAW_QUERY_FORBIDDEN' }));
+    expect(Reflect.ownKeys(lease.client).sort()).toEqual(Reflect.ownKeys(client).sort());
+    expect(everythingIsPlain(lease.client)).toBe(true);
+    expect((await client.note.findMany()).map((n) => n.value)).toEqual(['during the call']);
+  });
 });
+
+/** No object reachable from `root` is the Prisma client or carries its internals. */
+function everythingIsPlain(root: unknown): boolean {
+  return [...reachable(root)].every((value) => !['_engine', '_originalClient', '$parent'].some((key) => key in (value as object)));
+}

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
-import { RawQueryForbiddenError } from '../errors';
+import { RawQueryForbiddenError, TenantClientRevokedError } from '../errors';
 import { forTenant } from './for-tenant';
 import { SCOPED_OPERATIONS, type ScopedOperation } from './scope-args';
 
@@ -76,4 +76,40 @@ export function createTenantClient(prisma: PrismaClient, tenantId: string): Tena
   }
   for (const method of REFUSED_METHODS) sealed[method] = refused(method);
   return Object.freeze(sealed) as TenantClient;
+}
+
+/** A tenant client for the length of one call; `revoke()` ends it. */
+export interface TenantClientLease {
+  readonly client: TenantClient;
+  revoke(): void;
+}
+
+/**
+ * Wraps a tenant client so that it refuses every operation (ERR_TENANT_CLIENT_REVOKED) once
+ * revoked. Tool code is shared by every tenant: a client kept past its call (in module state, a
+ * timer) would otherwise go on serving its tenant to whoever runs the code next.
+ */
+export function leaseTenantClient(client: TenantClient): TenantClientLease {
+  let revoked = false;
+  const source = client as unknown as Record<string, Record<string, (args?: unknown) => Promise<unknown>>>;
+  const leased: Record<string, unknown> = Object.create(null);
+  for (const model of Object.values(Prisma.ModelName)) {
+    const name = delegateName(model);
+    const operations: Record<string, unknown> = Object.create(null);
+    for (const operation of SCOPED_OPERATIONS) {
+      const run = source[name][operation];
+      operations[operation] = async (args?: unknown) => {
+        if (revoked) throw new TenantClientRevokedError(`${name}.${operation}: this tenant client belonged to a tool call that has ended; call ctx.db() in the call that uses it`);
+        return run(args);
+      };
+    }
+    leased[name] = Object.freeze(operations);
+  }
+  for (const method of REFUSED_METHODS) leased[method] = source[method];
+  return Object.freeze({
+    client: Object.freeze(leased) as TenantClient,
+    revoke() {
+      revoked = true;
+    },
+  });
 }
