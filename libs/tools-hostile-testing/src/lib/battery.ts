@@ -108,3 +108,46 @@ export function expectedOutcomes(attacker: string): Record<string, Expected> {
 export function judged(outcome: DoorOutcome): Expected {
   return outcome.outcome === 'refused' ? { refused: outcome.code } : { returns: outcome.value };
 }
+
+/** The battery's findings, in one object a spec compares with `HELD` (a failure shows every finding at once). */
+export interface BatteryVerdict {
+  doorsTried: number;
+  /** Doors whose answer differs from `expectedOutcomes`. */
+  wrongAnswers: Array<{ door: string; expected: Expected; got: Expected }>;
+  /** The victim's secret appears in some answer the attacker got. */
+  secretInAnswers: boolean;
+  /** The victim's greeting and note were stored before the doors were tried. */
+  victimSeeded: boolean;
+  /** The victim's rows differ after the doors from before. */
+  victimRowsChanged: boolean;
+  /** Tenants with rows afterwards: the victim and the attacker, no one else (no '' either). */
+  tenantsStored: string[];
+}
+
+/** Judges a report: every door answered as expected, nothing of the victim read, changed or added to. */
+export function judgeBattery(report: BatteryReport, users: { victim: string; attacker: string }): BatteryVerdict {
+  const expected = expectedOutcomes(users.attacker);
+  const victimRows = (rows: StoredRow[]) => JSON.stringify(rows.filter((row) => row.tenantId === users.victim));
+  return {
+    doorsTried: report.outcomes.length,
+    wrongAnswers: report.outcomes
+      .map((outcome) => ({ door: outcome.door, expected: expected[outcome.door], got: judged(outcome) }))
+      .filter(({ expected: want, got }) => JSON.stringify(want) !== JSON.stringify(got)),
+    secretInAnswers: JSON.stringify(report.outcomes).includes(report.secret),
+    victimSeeded: report.before.filter((row) => row.tenantId === users.victim && row.content.includes(report.secret)).length === 2,
+    victimRowsChanged: victimRows(report.before) !== victimRows(report.after),
+    tenantsStored: [...new Set(report.after.map((row) => row.tenantId))].sort(),
+  };
+}
+
+/** The verdict when isolation held against every door. */
+export function heldVerdict(users: { victim: string; attacker: string }): BatteryVerdict {
+  return {
+    doorsTried: HOSTILE_DOORS.length,
+    wrongAnswers: [],
+    secretInAnswers: false,
+    victimSeeded: true,
+    victimRowsChanged: false,
+    tenantsStored: [users.attacker, users.victim].sort(),
+  };
+}

@@ -4,7 +4,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { configureFactory, createServer, getDatabase, shutdownFactory } from '@mcp-factory/core-factory/host';
 import { connectInMemoryClient, type ConnectedClient } from '@mcp-factory/core-factory/testing';
-import { expectedOutcomes, judged, runHostileBattery, type BatteryReport, type StoredRow } from './battery';
+import { expectedOutcomes, heldVerdict, judgeBattery, runHostileBattery, type BatteryReport, type StoredRow } from './battery';
 import { HOSTILE_DOORS } from './doors';
 import { hostileTools } from './hostile-tools';
 
@@ -41,24 +41,9 @@ describe('hostile tool library, in-process on embedded PGlite', () => {
     await shutdownFactory();
   });
 
-  it('tries every door', () => {
-    expect(report.outcomes.map((o) => o.door)).toEqual([...HOSTILE_DOORS]);
+  it('gets every door refused or answered with nothing of the victim, and changes none of its rows', () => {
+    expect(Object.keys(expectedOutcomes(users.attacker)).sort()).toEqual([...HOSTILE_DOORS].sort());
     expect(HOSTILE_DOORS.length).toBeGreaterThanOrEqual(40);
-  });
-
-  it('gets each door refused, or answered with nothing of the victim', () => {
-    const expected = expectedOutcomes(users.attacker);
-    expect(Object.keys(expected).sort()).toEqual([...HOSTILE_DOORS].sort());
-    for (const outcome of report.outcomes) {
-      expect({ door: outcome.door, got: judged(outcome) }).toEqual({ door: outcome.door, got: expected[outcome.door] });
-    }
-  });
-
-  it("reads none of the victim's data and writes none of its rows", () => {
-    expect(JSON.stringify(report.outcomes)).not.toContain(report.secret);
-    const victimRows = (rows: StoredRow[]) => rows.filter((r) => r.tenantId === users.victim);
-    expect(victimRows(report.before).map((r) => r.content)).toEqual([report.secret, `secret-of-victim=${report.secret}`]);
-    expect(victimRows(report.after)).toEqual(victimRows(report.before));
-    expect([...new Set(report.after.map((r) => r.tenantId))].sort()).toEqual([users.attacker, users.victim].sort());
+    expect(judgeBattery(report, users)).toEqual(heldVerdict(users));
   });
 });
