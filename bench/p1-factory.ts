@@ -1,7 +1,7 @@
 // P1: cost of one server instance — createServer with the full tool set vs a bare McpServer with the
 // same tools registered the SDK's default way (its own Ajv validator per instance). Interleaved rounds.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { createServer } from '@mcp-factory/core-factory';
+import { createServer } from '@mcp-factory/core-factory/host';
 import { helloTools } from '@mcp-factory/tools-hello';
 import { isSmoke, machineInfo, writeResult } from './lib/results';
 import { round, summarize } from './lib/stats';

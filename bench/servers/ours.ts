@@ -1,5 +1,6 @@
 // Ours: wrapServer (JWT HS256 on every request) around the real createServer with tools-hello.
-import { configureFactory, createServer, defineTool, defineToolLibrary, getDatabase, type ToolLibrary } from '@mcp-factory/core-factory';
+import { defineTool, defineToolLibrary, type ToolLibrary } from '@mcp-factory/core-factory';
+import { configureFactory, createServer, getDatabase } from '@mcp-factory/core-factory/host';
 import { JWTAuthProvider, wrapServer } from '@mcp-factory/mcp-auth';
 import { helloTools } from '@mcp-factory/tools-hello';
 import { z } from 'zod';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { rawRequest, signTestToken, type ConnectedClient, type RawResponse } from '@mcp-factory/mcp-auth/testing';
 import { callTool, connectAs, greetingFor, listMessages, tokenFor, TRANSPORTS, type TransportKind } from './support/clients';
 import { seededRandom, seedFromEnv } from './support/random';
-import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
+import { createLeastPrivilegeDatabase, type LeastPrivilegeDatabase } from './support/least-privilege';
 import { E2E_AUDIENCE, E2E_ISSUER, E2E_JWT_SECRET, startService, type ServiceProcess } from './support/service-process';
 import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
@@ -27,14 +27,14 @@ function sseSessionId(connected: ConnectedClient): string {
 }
 
 describeWithPostgres('cross-tenant: presenting another user’s session', () => {
-  let db: ScratchDatabase;
+  let db: LeastPrivilegeDatabase;
   let service: ServiceProcess;
   let alice: { http: ConnectedClient; sse: ConnectedClient };
   let bobToken: string;
 
   beforeAll(async () => {
-    db = await createScratchDatabase();
-    service = await startService({ DATABASE_URL: db.url });
+    db = await createLeastPrivilegeDatabase();
+    service = await startService(db.serviceEnv());
     alice = {
       http: await connectAs(service.baseUrl, 'alice', 'streamable-http'),
       sse: await connectAs(service.baseUrl, 'alice', 'sse'),
@@ -127,12 +127,12 @@ describeWithPostgres('cross-tenant: presenting another user’s session', () => 
 describeWithPostgres('cross-tenant: 20 users calling tools in parallel on both transports', () => {
   const USERS = 20;
   const CALLS_PER_CLIENT = 5;
-  let db: ScratchDatabase;
+  let db: LeastPrivilegeDatabase;
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    db = await createScratchDatabase();
-    service = await startService({ DATABASE_URL: db.url });
+    db = await createLeastPrivilegeDatabase();
+    service = await startService(db.serviceEnv());
   });
   afterAll(async () => {
     const exit = await service?.stop();

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rawRequest, type ConnectedClient } from '@mcp-factory/mcp-auth/testing';
 import { callTool, connectAs, get, greetingFor, listMessages, TRANSPORTS, type ToolOutcome } from './support/clients';
-import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
+import { createLeastPrivilegeDatabase, type LeastPrivilegeDatabase } from './support/least-privilege';
 import { startService, type ExitInfo, type ServiceProcess } from './support/service-process';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
@@ -22,15 +22,15 @@ function isAlive(pid: number): boolean {
 }
 
 describeWithPostgres('faults: the database link is cut and restored', () => {
-  let db: ScratchDatabase;
+  let db: LeastPrivilegeDatabase;
   let proxy: TcpProxy;
   let service: ServiceProcess;
   const exit: { value?: ExitInfo } = {};
 
   beforeAll(async () => {
-    db = await createScratchDatabase();
+    db = await createLeastPrivilegeDatabase();
     proxy = await startTcpProxy();
-    service = await startService({ DATABASE_URL: db.urlVia(proxy.port), DB_POOL_SIZE: '4' });
+    service = await startService({ ...db.serviceEnv(proxy.port), DB_POOL_SIZE: '4' });
     void service.exited.then((info) => (exit.value = info));
   });
   afterAll(async () => {
@@ -82,17 +82,17 @@ describeWithPostgres('faults: the database link is cut and restored', () => {
 describeWithPostgres('faults: SIGTERM with 50 writes in flight', () => {
   const USERS = 5;
   const WRITES = 50;
-  let db: ScratchDatabase;
+  let db: LeastPrivilegeDatabase;
   let proxy: TcpProxy;
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    db = await createScratchDatabase();
+    db = await createLeastPrivilegeDatabase();
     // Every database round trip takes ~20 ms more and the pool has 5 connections: 50 writes queue for
     // most of a second inside the service, so SIGTERM lands while most are in flight — no slow tool needed.
     // (A pool of 2 queues longer than Prisma's 2 s transaction maxWait: calls then fail on their own.)
     proxy = await startTcpProxy({ delayMs: 10 });
-    service = await startService({ DATABASE_URL: db.urlVia(proxy.port), DB_POOL_SIZE: '5', DRAIN_TIMEOUT_MS: '20000' });
+    service = await startService({ ...db.serviceEnv(proxy.port), DB_POOL_SIZE: '5', DRAIN_TIMEOUT_MS: '20000' });
   });
   afterAll(async () => {
     await service?.stop('SIGKILL');

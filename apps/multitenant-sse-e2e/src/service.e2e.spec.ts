@@ -3,17 +3,17 @@
 // failures for a bad database and a bad environment.
 import { callTool, connectAs, get, greetingFor, listMessages, metricSum, tokenFor, TRANSPORTS } from './support/clients';
 import { rawRequest } from '@mcp-factory/mcp-auth/testing';
-import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
+import { createLeastPrivilegeDatabase, type LeastPrivilegeDatabase } from './support/least-privilege';
 import { runToExit, serviceEnv, startService, type ServiceProcess } from './support/service-process';
 import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
 describeWithPostgres('multitenant-sse on PostgreSQL (stateful)', () => {
-  let db: ScratchDatabase;
+  let db: LeastPrivilegeDatabase;
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    db = await createScratchDatabase();
-    service = await startService({ DATABASE_URL: db.url });
+    db = await createLeastPrivilegeDatabase();
+    service = await startService(db.serviceEnv());
   });
   afterAll(async () => {
     const exit = await service?.stop();
@@ -37,6 +37,20 @@ describeWithPostgres('multitenant-sse on PostgreSQL (stateful)', () => {
     } finally {
       await Promise.all(clients.map((c) => c.close()));
     }
+  });
+
+  it('migrated as the owner and serves as the least-privilege runtime login, never as a superuser', async () => {
+    const client = await connectAs(service.baseUrl, 'login-check', 'streamable-http');
+    await callTool(client, 'hello_computer', {});
+    await client.close();
+    const logins = await db.query<{ login: string; superuser: boolean; bypass: boolean }>(
+      `SELECT DISTINCT a.usename AS login, r.rolsuper AS superuser, r.rolbypassrls AS bypass
+       FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename
+       WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()`,
+    );
+    expect(logins).toEqual([{ login: db.runtimeLogin, superuser: false, bypass: false }]);
+    const [owner] = await db.query<{ owner: string }>(`SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'greeting'`);
+    expect(owner.owner).toBe(db.ownerLogin);
   });
 
   it('answers /health and /ready with 200, and /metrics with session and request metrics', async () => {
@@ -79,15 +93,15 @@ describeWithPostgres('multitenant-sse on PostgreSQL (stateful)', () => {
 });
 
 describeWithPostgres('multitenant-sse stateless (STATELESS=true) across two processes', () => {
-  let db: ScratchDatabase;
+  let db: LeastPrivilegeDatabase;
   let a: ServiceProcess;
   let b: ServiceProcess;
 
   beforeAll(async () => {
-    db = await createScratchDatabase();
+    db = await createLeastPrivilegeDatabase();
     // One after the other: both would migrate the fresh database at once otherwise (a separate concern).
-    a = await startService({ DATABASE_URL: db.url, STATELESS: 'true' });
-    b = await startService({ DATABASE_URL: db.url, STATELESS: 'true' });
+    a = await startService({ ...db.serviceEnv(), STATELESS: 'true' });
+    b = await startService({ ...db.serviceEnv(), STATELESS: 'true' });
   });
   afterAll(async () => {
     const exits = await Promise.all([a?.stop(), b?.stop()]);
@@ -144,5 +158,61 @@ describe('multitenant-sse start-up failures', () => {
     expect(problems.map((line) => line.trim().split(':')[0]).sort()).toEqual(['- DATABASE_URL', '- JWT_SECRET', '- PORT']);
     expect(run.stderr).toMatch(/^multitenant-sse: Invalid configuration:\n/);
     expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describeWithPostgres('multitenant-sse refuses a PostgreSQL login that row-level security would not bind', () => {
+  let db: LeastPrivilegeDatabase;
+
+  beforeAll(async () => {
+    db = await createLeastPrivilegeDatabase();
+  });
+  afterAll(() => db?.drop());
+
+  /** The stderr lines of a run that must stop at start (warnings and errors only: migrations log at info). */
+  async function refusedStart(env: Record<string, string>): Promise<string[]> {
+    const run = await runToExit(serviceEnv({ ...env, LOG_FORMAT: 'pretty', LOG_LEVEL: 'warn' }));
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    return run.stderr.split('\n').filter((line) => line.trim());
+  }
+
+  /** `text` as it appears inside the log line's JSON metadata. */
+  const logged = (text: string) => JSON.stringify(text).slice(1, -1);
+  const fix = 'Refusing to serve tenants with it: serve with a NOSUPERUSER NOBYPASSRLS login that is a member of mcp_app and owns nothing (see docs/postgres-roles.md), or set ALLOW_PRIVILEGED_DB_ROLE=true for local development';
+
+  it('exits 1 with one line naming a superuser login and the fix', async () => {
+    const superuser = new URL(db.url).username;
+    const lines = await refusedStart({ DATABASE_URL: db.url, MIGRATION_DATABASE_URL: db.migrationUrl });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Initialization failed');
+    expect(lines[0]).toContain(logged(`PostgreSQL login "${superuser}" is a superuser (row-level security does not bind it). ${fix}`));
+  });
+
+  it('exits 1 when the runtime login owns the tables (it could turn row-level security off)', async () => {
+    const lines = await refusedStart({ DATABASE_URL: db.migrationUrl });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(logged(`PostgreSQL login "${db.ownerLogin}" owns the tenant tables (greeting, note), so it can turn row-level security off. ${fix}`));
+  });
+
+  it('exits 1 with the GRANT to run when the runtime login is not a member of mcp_app (not a tenant-facing denial later)', async () => {
+    const stranger = await db.createLogin({ grantApp: false });
+    const login = new URL(stranger).username;
+    const lines = await refusedStart({ DATABASE_URL: stranger, MIGRATION_DATABASE_URL: db.migrationUrl });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      logged(`login "${login}" cannot switch to role mcp_app, which every tenant-scoped query runs as: run GRANT mcp_app TO "${login}" as the database owner (see docs/postgres-roles.md)`),
+    );
+  });
+
+  it('serves a superuser with one warning line when ALLOW_PRIVILEGED_DB_ROLE=true (local development)', async () => {
+    const service = await startService({ DATABASE_URL: db.url, ALLOW_PRIVILEGED_DB_ROLE: 'true' });
+    try {
+      const warnings = service.stderr().split('\n').filter((line) => line.includes('"level":"warn"') && line.includes('is a superuser'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('tenant isolation rests on the tenant-scoped client alone');
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
   });
 });

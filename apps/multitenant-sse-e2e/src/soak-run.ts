@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeSessions, waitFor } from './support/clients';
-import { createScratchDatabase } from './support/scratch-database';
+import { createLeastPrivilegeDatabase } from './support/least-privilege';
 import { startService, workspaceRoot } from './support/service-process';
 import { LONG_SOAK_MAX_SLOPE_KB_PER_S, maxRssSlopeKbPerSecond, runSoak } from './support/soak';
 
@@ -13,9 +13,9 @@ const IDLE_TIMEOUT_MS = 2000;
 async function main(): Promise<void> {
   const seconds = Number(process.env['SOAK_SECONDS'] ?? 300);
   const out = process.env['SOAK_OUT'] ?? join(workspaceRoot, 'bench/results/soak.json');
-  const db = await createScratchDatabase();
+  const db = await createLeastPrivilegeDatabase();
   const service = await startService({
-    DATABASE_URL: db.url,
+    ...db.serviceEnv(),
     SESSION_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
     MAX_SESSIONS: '20000',
     MAX_SESSIONS_PER_USER: '100',

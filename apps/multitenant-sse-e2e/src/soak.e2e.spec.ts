@@ -3,7 +3,7 @@
 // not keep growing. SOAK_SECONDS sets the length (default 20 here; `nx run multitenant-sse-e2e:soak`
 // runs the 5-minute version and writes bench/results/soak.json).
 import { activeSessions, waitFor } from './support/clients';
-import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
+import { createLeastPrivilegeDatabase, type LeastPrivilegeDatabase } from './support/least-privilege';
 import { startService, type ServiceProcess } from './support/service-process';
 import { maxRssSlopeKbPerSecond, runSoak } from './support/soak';
 import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
@@ -18,13 +18,13 @@ const IDLE_TIMEOUT_MS = 2000;
 const MAX_RSS_SLOPE_KB_PER_S = maxRssSlopeKbPerSecond(SOAK_SECONDS);
 
 describeWithPostgres('soak: connect / call / drop churn', () => {
-  let db: ScratchDatabase;
+  let db: LeastPrivilegeDatabase;
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    db = await createScratchDatabase();
+    db = await createLeastPrivilegeDatabase();
     service = await startService({
-      DATABASE_URL: db.url,
+      ...db.serviceEnv(),
       SESSION_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
       MAX_SESSIONS: '20000',
       MAX_SESSIONS_PER_USER: '100',

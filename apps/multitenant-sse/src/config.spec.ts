@@ -19,10 +19,35 @@ describe('multitenant-sse config', () => {
     expect(config.logFormat).toBe('pretty');
   });
 
-  it('uses PostgreSQL with the configured pool when DATABASE_URL is set', () => {
+  it('uses PostgreSQL with the configured pool when DATABASE_URL is set, refusing a privileged login', () => {
     const config = loadConfig({ DATABASE_URL: 'postgresql://app@db:5432/mcp', DB_POOL_SIZE: '4', STATELESS: 'true' });
-    expect(config.database).toEqual({ engine: 'server', url: 'postgresql://app@db:5432/mcp', poolSize: 4 });
+    expect(config.database).toEqual({
+      engine: 'server',
+      url: 'postgresql://app@db:5432/mcp',
+      poolSize: 4,
+      privilegedRole: { action: 'refuse', override: 'set ALLOW_PRIVILEGED_DB_ROLE=true for local development' },
+    });
+    expect(config.migrationDatabase).toBeUndefined();
     expect(config.env.STATELESS).toBe(true);
+  });
+
+  it('migrates as MIGRATION_DATABASE_URL, and only warns about a privileged login when allowed', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://mcp_runtime@db:5432/mcp',
+      MIGRATION_DATABASE_URL: 'postgresql://mcp_owner@db:5432/mcp',
+      ALLOW_PRIVILEGED_DB_ROLE: 'true',
+    });
+    expect(config.migrationDatabase).toEqual({ engine: 'server', url: 'postgresql://mcp_owner@db:5432/mcp', poolSize: 1 });
+    expect(config.database).toMatchObject({ url: 'postgresql://mcp_runtime@db:5432/mcp', privilegedRole: { action: 'warn' } });
+    expect(problems({ MIGRATION_DATABASE_URL: 'postgresql://mcp_owner@db:5432/mcp' })).toEqual(['MIGRATION_DATABASE_URL: needs DATABASE_URL (the runtime login) as well']);
+  });
+
+  it('accepts TEST_TOOL_LIBRARIES only with NODE_ENV=test', () => {
+    expect(problems({ TEST_TOOL_LIBRARIES: 'hostile.ts' })).toEqual(['TEST_TOOL_LIBRARIES: is accepted only with NODE_ENV=test']);
+    expect(problems({ TEST_TOOL_LIBRARIES: 'hostile.ts', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toEqual([
+      'TEST_TOOL_LIBRARIES: is accepted only with NODE_ENV=test',
+    ]);
+    expect(loadConfig({ TEST_TOOL_LIBRARIES: 'hostile.ts', NODE_ENV: 'test' }).testToolLibraries).toBe(join(process.cwd(), 'hostile.ts'));
   });
 
   it('stops production without a secret or JWKS, and lists every bad variable on its own line', () => {

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import type { DatabaseConfig } from '@mcp-factory/core-factory';
+import type { DatabaseConfig } from '@mcp-factory/core-factory/host';
 import { parseEnv, type LogFormat } from '@mcp-factory/shared-util';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
 
 /** Every variable the service reads, with its default. `.env.example` documents the same list. */
 const envSchema = z
@@ -19,7 +20,9 @@ const envSchema = z
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_REQUIRED_SCOPES: list.optional(),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+    DATABASE_URL: postgresUrl.optional(),
+    MIGRATION_DATABASE_URL: postgresUrl.optional(),
+    ALLOW_PRIVILEGED_DB_ROLE: flag.default(false),
     DATA_DIR: z.string().min(1).default('./data'),
     DB_POOL_SIZE: int(1, 200).default(10),
     MIGRATE_ON_START: flag.default(true),
@@ -36,6 +39,7 @@ const envSchema = z
     DRAIN_TIMEOUT_MS: int(0, 600_000).default(10_000),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    TEST_TOOL_LIBRARIES: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_SECRET && env.JWKS_URL) ctx.addIssue({ code: 'custom', path: ['JWKS_URL'], message: 'set JWT_SECRET or JWKS_URL, not both' });
@@ -45,16 +49,31 @@ const envSchema = z
     if (env.JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
       ctx.addIssue({ code: 'custom', path: ['JWT_ISSUER'], message: 'JWT_ISSUER and JWT_AUDIENCE are required with JWKS_URL' });
     }
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['MIGRATION_DATABASE_URL'], message: 'needs DATABASE_URL (the runtime login) as well' });
+    }
+    // Extra tool code in the process: for the e2e suites' hostile tool library, never in a real deployment.
+    if (env.TEST_TOOL_LIBRARIES && env.NODE_ENV !== 'test') {
+      ctx.addIssue({ code: 'custom', path: ['TEST_TOOL_LIBRARIES'], message: 'is accepted only with NODE_ENV=test' });
+    }
   });
 
 export type ServiceEnv = z.output<typeof envSchema>;
 
 export interface ServiceConfig {
   env: ServiceEnv;
+  /** The runtime login's database (PostgreSQL: refuses a privileged login unless ALLOW_PRIVILEGED_DB_ROLE). */
   database: DatabaseConfig;
+  /** Where migrations run when MIGRATION_DATABASE_URL is set (the owner login); else on `database`. */
+  migrationDatabase?: DatabaseConfig;
   migrateOnStart: boolean;
   logFormat: LogFormat;
+  /** A module whose exported tool libraries are served too (NODE_ENV=test only). */
+  testToolLibraries?: string;
 }
+
+/** Variables holding credentials: main.ts removes them from process.env once parsed. */
+export const SECRET_VARIABLES = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'JWT_SECRET'] as const;
 
 /** Reads the environment once. Throws `ERR_CONFIG_INVALID` with one line per bad variable. */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -62,9 +81,18 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): ServiceConf
   return {
     env,
     database: env.DATABASE_URL
-      ? { engine: 'server', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE }
+      ? {
+          engine: 'server',
+          url: env.DATABASE_URL,
+          poolSize: env.DB_POOL_SIZE,
+          privilegedRole: env.ALLOW_PRIVILEGED_DB_ROLE
+            ? { action: 'warn' }
+            : { action: 'refuse', override: 'set ALLOW_PRIVILEGED_DB_ROLE=true for local development' },
+        }
       : { engine: 'embedded', dataDir: resolve(env.DATA_DIR) },
+    migrationDatabase: env.MIGRATION_DATABASE_URL ? { engine: 'server', url: env.MIGRATION_DATABASE_URL, poolSize: 1 } : undefined,
     migrateOnStart: env.MIGRATE_ON_START,
+    testToolLibraries: env.TEST_TOOL_LIBRARIES ? resolve(env.TEST_TOOL_LIBRARIES) : undefined,
     logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
   };
 }

@@ -1,17 +1,23 @@
 // The multi-tenant service: config + wiring. Auth, sessions, limits and transports live in mcp-auth;
 // the server per user comes from core-factory; the data from the shared database, scoped per tenant.
-import { checkDatabase, configureFactory, createServer, ensureInitialized, InitializationFailedError, shutdownFactory } from '@mcp-factory/core-factory';
+import { InitializationFailedError } from '@mcp-factory/core-factory';
+import { checkDatabase, configureFactory, createServer, ensureInitialized, shutdownFactory } from '@mcp-factory/core-factory/host';
 import { installShutdownHandlers, JWTAuthProvider, wrapServer } from '@mcp-factory/mcp-auth';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
-import { loadConfig } from './config';
+import { loadConfig, SECRET_VARIABLES } from './config';
 import { generateDevSecret, mintDevToken } from './dev-token';
+import { loadTestToolLibraries } from './test-tool-libraries';
 import { toolLibraries } from './tool-libraries';
 
 async function main(): Promise<void> {
-  const { env, database, migrateOnStart, logFormat } = loadConfig();
+  const { env, database, migrationDatabase, migrateOnStart, logFormat, testToolLibraries } = loadConfig();
+  // Parsed and passed down: code that reads the environment later (a tool library) finds no credentials.
+  for (const name of SECRET_VARIABLES) delete process.env[name];
   const logger = createLogger({ level: env.LOG_LEVEL, format: logFormat, defaultMeta: { app: 'multitenant-sse' } });
+  const tools = testToolLibraries ? [...toolLibraries, ...(await loadTestToolLibraries(testToolLibraries))] : toolLibraries;
+  if (testToolLibraries) logger.warn('Serving test tool libraries (NODE_ENV=test)', { module: testToolLibraries, libraries: tools.map((l) => l.name) });
 
-  configureFactory({ database, databaseOpening: 'eager', migrate: migrateOnStart, logger });
+  configureFactory({ database, migrationDatabase, databaseOpening: 'eager', migrate: migrateOnStart, logger });
   await ensureInitialized(); // a database that cannot be opened stops the process here, with one line
 
   const jwtSecret = env.JWT_SECRET ?? (env.JWKS_URL ? undefined : generateDevSecret());
@@ -24,7 +30,7 @@ async function main(): Promise<void> {
   });
 
   const wrapped = wrapServer({
-    serverFactory: (accessToken, userId) => createServer(accessToken, userId, { name: 'mcp-factory-service', tools: toolLibraries }),
+    serverFactory: (accessToken, userId) => createServer(accessToken, userId, { name: 'mcp-factory-service', tools }),
     authProvider,
     resourceType: 'mcp-factory',
     name: 'mcp-factory-service',

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { DatabaseConfig } from '@mcp-factory/core-factory';
+import type { DatabaseConfig } from '@mcp-factory/core-factory/host';
 import { parseEnv, type LogFormat } from '@mcp-factory/shared-util';
 import { z } from 'zod';
 

@@ -2,14 +2,14 @@
 // serves, inside your own process and on your own transport. `.` (main.ts) runs it standalone.
 // Every export is declared here with the self-contained types of factory-types.ts (no re-exports from
 // the libs): the build emits the package's factory.d.ts from these two files.
+import type { ToolLibrary as CoreToolLibrary } from '@mcp-factory/core-factory';
 import {
   checkDatabase as checkCoreDatabase,
   configureFactory as configureCoreFactory,
   createServer as createCoreServer,
   ensureInitialized as ensureCoreInitialized,
   shutdownFactory as shutdownCoreFactory,
-  type ToolLibrary as CoreToolLibrary,
-} from '@mcp-factory/core-factory';
+} from '@mcp-factory/core-factory/host';
 import { createLogger, createSilentLogger } from '@mcp-factory/shared-util';
 import { helloTools as coreHelloTools } from '@mcp-factory/tools-hello';
 import type { FactoryConfig, FactoryServer, ServerOptions, ToolLibrary } from './factory-types';

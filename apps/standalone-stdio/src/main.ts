@@ -1,5 +1,5 @@
 // The desktop app: one local user, one server, over stdio. stdout carries the protocol; logs go to stderr.
-import { configureFactory, createServer, shutdownFactory } from '@mcp-factory/core-factory';
+import { configureFactory, createServer, shutdownFactory } from '@mcp-factory/core-factory/host';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { serveStdio } from '@mcp-factory/transport-stdio';
 import { loadConfig } from './config';

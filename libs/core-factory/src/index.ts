@@ -1,15 +1,8 @@
-export { createServer } from './lib/server/create-server';
-export type { ServerOptions } from './lib/server/create-server';
+// The tool contract: everything a tool library may import. It yields no database, no server and no
+// other tenant: a handler reaches data only through its `ctx`. Apps, tests and admin jobs use
+// `@mcp-factory/core-factory/host` (lint forbids it to scope:tools libraries).
 export { defineTool, defineToolLibrary } from './lib/tools/tool-contract';
 export type { ToolContext, ToolDefinition, ToolLibrary, ToolResult } from './lib/tools/tool-contract';
-export {
-  configureFactory,
-  ensureInitialized,
-  getDatabase,
-  checkDatabase,
-  shutdownFactory,
-} from './lib/runtime/factory-runtime';
-export type { FactoryConfig } from './lib/runtime/factory-runtime';
 export {
   UserIdRequiredError,
   InitializationFailedError,
@@ -19,6 +12,5 @@ export {
   coreFactoryErrors,
 } from './lib/errors';
 export type { CoreFactoryErrorCode } from './lib/errors';
-export { migrateDatabase } from './lib/runtime/factory-runtime';
-// What apps need of the data layer's types, passed through so that apps never import data-access directly.
-export type { DatabaseConfig, TenantClient, MigrateResult } from '@mcp-factory/data-access';
+// The scoped client's type, passed through so that tool libraries never import data-access.
+export type { TenantClient, TenantModel, TenantModelName } from '@mcp-factory/data-access';

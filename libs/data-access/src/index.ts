@@ -6,17 +6,24 @@ export { migrate } from './lib/migrate/migrate-database';
 export type { MigrateDatabaseOptions } from './lib/migrate/migrate-database';
 export type { MigrateResult } from './lib/migrate/migrator';
 export { forTenant, APP_ROLE, TENANT_SETTING } from './lib/tenancy/for-tenant';
+export { leaseTenantClient } from './lib/tenancy/tenant-client';
+export type { TenantClientLease, TenantModel, TenantModelName } from './lib/tenancy/tenant-client';
+export { roleSetupSql, roleSetupStatements, applyRoleSetup } from './lib/roles/role-setup';
+export type { RoleSetupOptions, RoleSetupStatements } from './lib/roles/role-setup';
+export type { PrivilegedRolePolicy } from './lib/roles/runtime-role';
 export {
   DatabaseUnavailableError,
   DatabaseInUseError,
   DatabaseQueryError,
   DatabaseConfigError,
+  DatabaseRoleError,
   MigrationChecksumError,
   MigrationFailedError,
   TenantMissingError,
   TenantMismatchError,
   TenantAccessDeniedError,
   RawQueryForbiddenError,
+  TenantClientRevokedError,
   dataAccessErrors,
   httpStatusForDataAccessError,
 } from './lib/errors';

@@ -36,6 +36,16 @@ export class DatabaseConfigError extends McpFactoryError {
   override readonly code = 'ERR_DB_CONFIG';
 }
 
+/**
+ * The PostgreSQL login is unfit to serve tenants: privileged (superuser, BYPASSRLS, owner of the
+ * tenant tables) where least privilege is required, or missing a grant (membership in mcp_app).
+ * A configuration error, found at open, never reported to a tenant as a denial.
+ */
+export class DatabaseRoleError extends McpFactoryError {
+  static override readonly code = 'ERR_DB_ROLE';
+  override readonly code = 'ERR_DB_ROLE';
+}
+
 /** An already-applied migration file was edited: its checksum no longer matches the recorded one. */
 export class MigrationChecksumError extends McpFactoryError {
   static override readonly code = 'ERR_MIGRATION_CHECKSUM';
@@ -72,18 +82,26 @@ export class RawQueryForbiddenError extends McpFactoryError {
   override readonly code = 'ERR_RAW_QUERY_FORBIDDEN';
 }
 
+/** A tenant client leased to one tool call was used after the call ended (kept in module state, say). */
+export class TenantClientRevokedError extends McpFactoryError {
+  static override readonly code = 'ERR_TENANT_CLIENT_REVOKED';
+  override readonly code = 'ERR_TENANT_CLIENT_REVOKED';
+}
+
 /** Every error class, keyed by code (the registry the errors spec checks against the README). */
 export const dataAccessErrors = {
   ERR_DB_UNAVAILABLE: DatabaseUnavailableError,
   ERR_DB_IN_USE: DatabaseInUseError,
   ERR_DB_QUERY: DatabaseQueryError,
   ERR_DB_CONFIG: DatabaseConfigError,
+  ERR_DB_ROLE: DatabaseRoleError,
   ERR_MIGRATION_CHECKSUM: MigrationChecksumError,
   ERR_MIGRATION_FAILED: MigrationFailedError,
   ERR_TENANT_MISSING: TenantMissingError,
   ERR_TENANT_MISMATCH: TenantMismatchError,
   ERR_TENANT_ACCESS_DENIED: TenantAccessDeniedError,
   ERR_RAW_QUERY_FORBIDDEN: RawQueryForbiddenError,
+  ERR_TENANT_CLIENT_REVOKED: TenantClientRevokedError,
 } as const;
 
 /** Union of data-access error codes. */
@@ -107,6 +125,8 @@ export function httpStatusForDataAccessError(code: DataAccessErrorCode): number 
     case 'ERR_DB_QUERY':
       return 400;
     case 'ERR_DB_CONFIG':
+    case 'ERR_DB_ROLE':
+    case 'ERR_TENANT_CLIENT_REVOKED':
     case 'ERR_MIGRATION_CHECKSUM':
     case 'ERR_MIGRATION_FAILED':
       return 500;

@@ -1,5 +1,5 @@
 // Through the factory: real createServer, real SDK Client, a real database on each engine.
-import { configureFactory, createServer, ensureInitialized, shutdownFactory } from '@mcp-factory/core-factory';
+import { configureFactory, createServer, ensureInitialized, shutdownFactory } from '@mcp-factory/core-factory/host';
 import { connectInMemoryClient, resultText } from '@mcp-factory/core-factory/testing';
 import { createScratchDatabase, describeEachEngine } from '@mcp-factory/data-access/testing';
 import { helloTools } from './hello-tools';

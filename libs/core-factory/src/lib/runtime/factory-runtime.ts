@@ -1,6 +1,6 @@
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
-import type { Database, DatabaseConfig, MigrateResult } from '@mcp-factory/data-access';
+import type { Database, DatabaseConfig, MigrateResult, TenantClientLease } from '@mcp-factory/data-access';
 import { createSilentLogger, errorMessage, retryableOnce, type Logger, type RetryableOnce } from '@mcp-factory/shared-util';
 import { DatabaseNotConfiguredError, FactoryAlreadyConfiguredError, InitializationFailedError } from '../errors';
 
@@ -9,12 +9,18 @@ export interface FactoryConfig {
   /** The shared database. Omit for a server whose tools store nothing. */
   database?: DatabaseConfig;
   /**
+   * Where migrations run, when not on `database`: the owner's connection of a least-privilege setup
+   * (`MIGRATION_DATABASE_URL`), so the runtime login needs no DDL rights. Migrated on its own
+   * short-lived connection, before `database` opens.
+   */
+  migrationDatabase?: DatabaseConfig;
+  /**
    * `eager` (default): `createServer` waits until the database is open and migrated — right for a
    * service, whose readiness depends on it. `background`: initialisation starts the open but does
    * not wait, so a desktop client's handshake is answered at once; tools await it through `ctx.db()`.
    */
   databaseOpening?: 'eager' | 'background';
-  /** Run migrations when the database opens. Default true. */
+  /** Run migrations when the database opens (on `migrationDatabase` when given). Default true. */
   migrate?: boolean;
   /** The process logger; servers and tools log through children of it. */
   logger?: Logger;
@@ -50,8 +56,10 @@ function createRuntime(config: FactoryConfig): Runtime {
   const logger = config.logger ?? createSilentLogger();
   const database = retryableOnce(async () => {
     if (!config.database) throw new DatabaseNotConfiguredError();
-    const { openDatabase } = await loadDataAccess();
-    return openDatabase(config.database, { logger, migrate: config.migrate ?? true });
+    const { openDatabase, migrate } = await loadDataAccess();
+    const migrating = config.migrate ?? true;
+    if (migrating && config.migrationDatabase) await migrate(config.migrationDatabase, { logger });
+    return openDatabase(config.database, { logger, migrate: migrating && !config.migrationDatabase });
   });
   const init = retryableOnce(async () => {
     try {
@@ -89,9 +97,18 @@ export function ensureInitialized(): Promise<void> {
   return runtime.init.run();
 }
 
-/** The shared database, opened (and retried after a failure) on first use. */
+/**
+ * The shared database, opened (and retried after a failure) on first use: every tenant's rows
+ * (`unscoped`, `runAsTenant`). Host code only: tools get `ctx.db()`.
+ */
 export function getDatabase(): Promise<Database> {
   return runtime.database.run();
+}
+
+/** A client scoped to `userId` for one tool call; `revoke()` ends it (see data-access `leaseTenantClient`). */
+export async function leaseTenantClient(userId: string): Promise<TenantClientLease> {
+  const [database, dataAccess] = await Promise.all([getDatabase(), loadDataAccess()]);
+  return dataAccess.leaseTenantClient(database.forTenant(userId));
 }
 
 /** Whether the shared database answers; for readiness probes. Rejects with the reason when not. */

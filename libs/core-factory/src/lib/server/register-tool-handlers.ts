@@ -8,9 +8,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage, type Logger } from '@mcp-factory/shared-util';
 import type { z } from 'zod';
-import { getDatabase } from '../runtime/factory-runtime';
-import type { ToolContext } from '../tools/tool-contract';
 import type { ToolRegistry } from '../tools/tool-registry';
+import { openToolCall } from './tool-call';
 
 export interface CallerIdentity {
   userId: string;
@@ -38,15 +37,9 @@ export function registerToolHandlers(server: Server, registry: ToolRegistry, cal
 
     // Built per call, not per server: most servers in stateless mode answer one request, often not a tool call.
     const logger = caller.logger.child({ userId: caller.userId, tool: name });
-    const ctx: ToolContext = {
-      userId: caller.userId,
-      accessToken: caller.accessToken,
-      logger,
-      signal: extra.signal,
-      db: async () => (await getDatabase()).forTenant(caller.userId),
-    };
+    const call = openToolCall(caller, logger, extra.signal);
     try {
-      const result = await tool.handler(parsed.data, ctx);
+      const result = await call.run((ctx) => tool.handler(parsed.data, ctx));
       return typeof result === 'string' ? { content: [{ type: 'text', text: result }] } : result;
     } catch (error) {
       // A failing tool is a result the model can read and act on (MCP spec: tool errors are reported

@@ -1,6 +1,6 @@
 import { McpFactoryError } from '@mcp-factory/shared-util';
 import { causeText } from './cause-text';
-import { DatabaseQueryError, DatabaseUnavailableError, TenantAccessDeniedError } from '../errors';
+import { DatabaseQueryError, DatabaseRoleError, DatabaseUnavailableError, TenantAccessDeniedError } from '../errors';
 
 /** Prisma codes that mean the database could not be reached, not that the query was wrong. */
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
@@ -38,8 +38,13 @@ export function toDataAccessError(error: unknown, what: string): McpFactoryError
   const message = causeText(error);
   if (isUnavailable(error)) return new DatabaseUnavailableError(`${what} failed: database unavailable (${message})`, { cause: error });
   const codes = codesOf(error);
-  if (codes.includes('42501') || /row-level security/i.test(message)) {
+  if (/row-level security/i.test(message)) {
     return new TenantAccessDeniedError(`${what} refused by row-level security: ${message}`, { cause: error });
+  }
+  // Any other insufficient_privilege (`permission denied to set role "mcp_app"`, `… for table`) is the
+  // login's configuration, not the tenant's doing: say so instead of denying the tenant.
+  if (codes.includes('42501')) {
+    return new DatabaseRoleError(`${what} failed: the database login lacks a privilege (${message}); see docs/postgres-roles.md`, { cause: error });
   }
   return new DatabaseQueryError(`${what} failed: ${message}`, codes[0], { cause: error });
 }

@@ -9,22 +9,16 @@ import { DatabaseUnavailableError } from '../errors';
 import { readMigrations } from '../migrate/migration-files';
 import { runMigrations, type MigrateResult } from '../migrate/migrator';
 import { pgSession, pgliteSession, type SqlSession } from '../migrate/sql-session';
-import { assertTenantId, forTenant } from '../tenancy/for-tenant';
+import { assertRuntimeRole, readRuntimeRole } from '../roles/runtime-role';
+import { assertTenantId } from '../tenancy/for-tenant';
+import { createTenantClient, type TenantClient } from '../tenancy/tenant-client';
 import { APP_ROLE, TENANT_SESSION_SQL, TENANT_SETTING } from '../tenancy/tenant-session';
 import { causeText } from './cause-text';
 import { lockDataDir } from './data-dir-lock';
 import { TenantSessionPool } from './tenant-pool';
 import { toDataAccessError } from './db-errors';
 
-function extendForTenant(prisma: PrismaClient, tenantId: string) {
-  return prisma.$extends(forTenant(tenantId));
-}
-
-/**
- * A client that sees one tenant's rows only: `.greeting`, `.note` and the other model delegates,
- * with `tenantId` filled in and checked. Raw SQL is refused (ERR_RAW_QUERY_FORBIDDEN).
- */
-export type TenantClient = ReturnType<typeof extendForTenant>;
+export type { TenantClient } from '../tenancy/tenant-client';
 
 /** The transaction client `runAsTenant` hands out: unfiltered by the extension, filtered by RLS. */
 export type TenantTransactionClient = Prisma.TransactionClient;
@@ -34,16 +28,22 @@ export interface Database {
   readonly engine: 'embedded' | 'server';
   /** Which database this is, safe to log: `embedded PGlite at /x`, or the URL with its password masked. */
   readonly description: string;
-  /** A client scoped to one tenant. Cheap (cached per tenant): call it per tool call. */
+  /**
+   * A client scoped to one tenant: its model operations only, nothing that leads back to the base
+   * client (see tenancy/tenant-client.ts). Cheap (cached per tenant): call it per tool call.
+   */
   forTenant(tenantId: string): TenantClient;
   /**
    * Runs `fn` in one transaction as the app role with `app.tenant_id` set, so row-level security
-   * confines every statement (raw SQL included) to the tenant. For multi-statement atomic work.
+   * confines every statement (raw SQL included) to the tenant. For multi-statement atomic work in
+   * host code only: `fn` gets a full transaction client, which could `RESET ROLE` or set another
+   * tenant, so it is never handed to tool code.
    */
   runAsTenant<T>(tenantId: string, fn: (tx: TenantTransactionClient) => Promise<T>): Promise<T>;
   /**
-   * The raw Prisma client, connected as the configured user (a superuser or table owner bypasses
-   * nothing but RLS sees no tenant here). For migrations, admin jobs, tests and benchmarks only.
+   * The raw Prisma client, connected as the configured login with no tenant set: a superuser or
+   * BYPASSRLS login sees every tenant's rows, a least-privilege login none. For admin jobs, tests
+   * and benchmarks only; never handed to tool code.
    */
   readonly unscoped: PrismaClient;
   /** Applies pending migrations (openDatabase does this unless `migrate: false`). */
@@ -212,7 +212,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
       assertTenantId(tenantId);
       let client = tenants.get(tenantId);
       if (!client) {
-        client = extendForTenant(engine.prisma, tenantId);
+        client = createTenantClient(engine.prisma, tenantId);
         if (tenants.size >= TENANT_CACHE_SIZE) tenants.delete(tenants.keys().next().value as string);
         tenants.set(tenantId, client);
       }
@@ -257,6 +257,15 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     } catch (error) {
       await database.close().catch(() => undefined);
       throw toDataAccessError(error, `Migrating ${description}`);
+    }
+  }
+  if (config.engine === 'server') {
+    try {
+      const facts = await engine.withSession(readRuntimeRole);
+      assertRuntimeRole(facts, config.privilegedRole, logger, description);
+    } catch (error) {
+      await database.close().catch(() => undefined);
+      throw toDataAccessError(error, `Checking the login of ${description}`);
     }
   }
   logger.debug('database open', { database: description });

@@ -1,4 +1,5 @@
 import { DatabaseConfigError } from '../errors';
+import type { PrivilegedRolePolicy } from '../roles/runtime-role';
 
 /**
  * Which database to open. The app turns its environment into one of these once, at start.
@@ -32,6 +33,12 @@ export interface ServerDatabaseConfig {
   poolSize?: number;
   /** How long to wait for a connection before failing with ERR_DB_UNAVAILABLE. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * Whether a privileged login (superuser, BYPASSRLS, owner of the tenant tables) may serve: checked
+   * once at open. Omitted: not checked (tests, the desktop app). A multi-tenant service passes
+   * `{ action: 'refuse' }`. A login that cannot switch to mcp_app is ERR_DB_ROLE in every case.
+   */
+  privilegedRole?: PrivilegedRolePolicy;
 }
 
 /** A connection URL with its password replaced by `***`, safe for logs and error messages. */

@@ -21,7 +21,7 @@ describe('migrator on embedded PGlite', () => {
   afterAll(() => pglite?.close());
 
   it('reads the Prisma-layout migrations in order', () => {
-    expect(ALL).toEqual(['20260101000000_init', '20260101000100_row_level_security']);
+    expect(ALL).toEqual(['20260101000000_init', '20260101000100_row_level_security', '20260102000000_no_empty_tenant']);
   });
 
   it('applies pending migrations, then skips them on a re-run (idempotent)', async () => {

@@ -79,16 +79,25 @@ describeEachEngine('schema drift', (engine) => {
     }
   });
 
-  it('makes every tenant table lead its keys with tenant_id and enforce forced RLS for mcp_app', async () => {
+  it('makes every tenant table lead its keys with tenant_id, refuse an empty tenant and enforce forced RLS for mcp_app', async () => {
     const dataModel = (db.database.unscoped as unknown as { _runtimeDataModel: RuntimeDataModel })._runtimeDataModel;
     for (const [name, model] of Object.entries(dataModel.models)) {
       const table = model.dbName ?? name;
       expect(model.fields.some((f) => f.name === 'tenantId')).toBe(true);
       const [rls] = await sql<{ enabled: boolean; forced: boolean }>(`SELECT relrowsecurity AS enabled, relforcerowsecurity AS forced FROM pg_class WHERE oid = '"${table}"'::regclass`);
       expect({ table, ...rls }).toEqual({ table, enabled: true, forced: true });
-      const policies = await sql<{ qual: string }>(`SELECT qual FROM pg_policies WHERE tablename = '${table}'`);
+      // '' is no tenant: every policy and the column default read the setting through NULLIF, and a
+      // CHECK refuses an empty tenant_id outright (what a pooled connection's setting reads as after a tenant).
+      const policies = await sql<{ qual: string; with_check: string | null }>(`SELECT qual, with_check FROM pg_policies WHERE tablename = '${table}'`);
       expect(policies.length).toBeGreaterThan(0);
-      expect(policies.every((p) => p.qual.includes("current_setting('app.tenant_id'"))).toBe(true);
+      const noEmptyTenant = "NULLIF(current_setting('app.tenant_id'::text, true), ''::text)";
+      for (const p of policies) expect({ table, qual: p.qual, withCheck: p.with_check ?? p.qual }).toEqual({ table, qual: `(tenant_id = ${noEmptyTenant})`, withCheck: `(tenant_id = ${noEmptyTenant})` });
+      const [column] = await sql<{ column_default: string }>(
+        `SELECT column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '${table}' AND column_name = 'tenant_id'`,
+      );
+      expect({ table, default: column.column_default }).toEqual({ table, default: noEmptyTenant });
+      const checks = await sql<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '"${table}"'::regclass AND contype = 'c'`);
+      expect({ table, checks: checks.map((c) => c.def) }).toEqual({ table, checks: expect.arrayContaining(["CHECK ((tenant_id <> ''::text))"]) });
       const indexes = await sql<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE tablename = '${table}'`);
       for (const { indexdef } of indexes) expect(indexdef).toMatch(/\(tenant_id[,)]/);
       const [grants] = await sql<{ n: number }>(

@@ -50,6 +50,35 @@ describe('scopeArgs', () => {
     }
   });
 
+  it('scopes a cursor like a unique where: fills the tenant, refuses another', () => {
+    expect(scopeArgs('Note', 'findMany', { cursor: { tenantId_key: { key: 'k' } }, take: 2 }, T)).toEqual({
+      cursor: { tenantId_key: { key: 'k', tenantId: T } },
+      take: 2,
+      where: { tenantId: T },
+    });
+    expect(() => scopeArgs('Note', 'findMany', { cursor: { tenantId_key: { tenantId: 'b', key: 'k' } } }, T)).toThrow(
+      expect.objectContaining({ code: 'ERR_TENANT_MISMATCH', message: 'Note.findMany: cursor.tenantId_key.tenantId names tenant "b" but this client is scoped to tenant "tenant-a"' }),
+    );
+  });
+
+  it('checks the very copy it hands on: a getter cannot answer the check and the query differently', () => {
+    const shifty = (first: unknown, later: unknown) => {
+      let reads = 0;
+      return {
+        key: 'k',
+        get tenantId() {
+          return reads++ === 0 ? first : later;
+        },
+      };
+    };
+    const update = scopeArgs('Note', 'updateMany', { data: shifty(undefined, 'b') }, T);
+    expect(update.data).toEqual({ key: 'k' });
+    const create = scopeArgs('Note', 'create', { data: shifty(undefined, 'b') }, T);
+    expect(create.data).toEqual({ key: 'k', tenantId: T });
+    const where = scopeArgs('Note', 'findMany', { where: shifty(undefined, 'b') }, T);
+    expect(where.where).toEqual({ key: 'k', tenantId: undefined, AND: [{ tenantId: T }] });
+  });
+
   it('drops an update that sets the same tenant, and refuses unknown operations', () => {
     expect(scopeArgs('Note', 'updateMany', { data: { tenantId: T, value: 'v' } }, T)).toEqual({ where: { tenantId: T }, data: { value: 'v' } });
     expect(() => scopeArgs('Note', 'findRaw', {}, T)).toThrow(
