@@ -36,7 +36,10 @@ export function isUnavailable(error: unknown): boolean {
 export function toDataAccessError(error: unknown, what: string): McpFactoryError {
   if (error instanceof McpFactoryError) return error;
   const message = causeText(error);
-  if (isUnavailable(error)) return new DatabaseUnavailableError(`${what} failed: database unavailable (${message})`, { cause: error });
+  if (isUnavailable(error)) {
+    const retry = /retry/i.test(message) ? '' : '; retry the call';
+    return new DatabaseUnavailableError(`${what} failed: database unavailable (${message})${retry}`, { cause: error });
+  }
   const codes = codesOf(error);
   if (codes.includes('42501') || /row-level security/i.test(message)) {
     return new TenantAccessDeniedError(`${what} refused by row-level security: ${message}`, { cause: error });
