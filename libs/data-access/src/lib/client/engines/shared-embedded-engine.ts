@@ -33,6 +33,8 @@ export interface SharedEmbeddedOptions extends PgliteSource {
 const POOL_SIZE = 4;
 /** How often a guest looks at the lock file to notice that its host is gone. */
 const WATCH_INTERVAL_MS = 250;
+/** How long a call waits for a connection, e.g. while another process takes the directory over. */
+const HAND_OVER_WAIT_MS = 10_000;
 /** After a failed takeover (a damaged directory, say), the next attempt waits this long. */
 const RETRY_BACKOFF_MS = 2000;
 
@@ -64,7 +66,7 @@ class SharedDataDir implements HostLocator {
   constructor(private readonly options: SharedEmbeddedOptions) {
     this.dataDir = canonicalPath(options.dataDir);
     this.ownSocket = socketPathFor(this.dataDir, options.socketFallbackDir);
-    this.pool = new Pool({ max: POOL_SIZE, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 15_000, stream: () => new HostSocket(this) });
+    this.pool = new Pool({ max: POOL_SIZE, idleTimeoutMillis: 10_000, connectionTimeoutMillis: HAND_OVER_WAIT_MS, stream: () => new HostSocket(this) });
     // An idle connection whose host went away; the pool drops it and the next call reconnects.
     this.pool.on('error', (error) => options.logger.debug('embedded database connection closed', { error: error.message }));
   }
@@ -239,7 +241,8 @@ export async function openSharedEmbedded(options: SharedEmbeddedOptions): Promis
     await shared.close().catch(() => undefined);
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(shared.pool) });
+  // maxWait covers getting a connection, which waits out a hand-over (HostSocket); Prisma's 2 s default would not.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(shared.pool), transactionOptions: { maxWait: HAND_OVER_WAIT_MS } });
   return {
     prisma,
     get role() {
