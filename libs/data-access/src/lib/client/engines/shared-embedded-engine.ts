@@ -59,6 +59,8 @@ class SharedDataDir implements HostLocator {
   private host: DataDirLockInfo | undefined;
   private switching: Promise<void> | undefined;
   private nextAttemptAt = 0;
+  /** Why the last election failed (a damaged directory, say): what calls report until one succeeds. */
+  private lastFailure: string | undefined;
   private closed = false;
   private watch: NodeJS.Timeout | undefined;
   readonly pool: Pool;
@@ -86,27 +88,36 @@ class SharedDataDir implements HostLocator {
     if (this.closed) throw new DatabaseUnavailableError(`${this.options.description} is closed`);
     if (!this.host) {
       this.check();
-      throw new DatabaseUnavailableError(`${this.options.description} has no host right now (another copy of the app is taking over); retry the call`);
+      const why = this.lastFailure ?? 'another copy of the app is taking it over';
+      throw new DatabaseUnavailableError(`${this.options.description} has no host right now (${why}); retry the call`);
     }
     return this.host.socket as string;
   }
 
   suspectHost(): void {
-    if (!this.closed) this.check();
+    if (!this.closed) this.check(true);
   }
 
   hostGoneError(): Error {
     return new Error(`connection closed by the process serving ${this.options.description} (it exited, or is handing over to another); retry the call`);
   }
 
-  /** Looks at the lock: if the host we use is gone or changed, elects again (at most one election at a time). */
-  private check(): void {
+  /**
+   * Looks at the lock: if the host we use is gone or changed, elects again (one election at a time).
+   * `suspect`: a connection dropped; elect even if the same host holds the lock, so calls wait for it
+   * to answer again, or to leave and be replaced, instead of failing on a socket that is closing.
+   */
+  private check(suspect = false): void {
     if (this.closed || this.switching || this.hosting || Date.now() < this.nextAttemptAt) return;
     const holder = lockHolder(this.dataDir);
-    if (holder && this.host && holder.nonce === this.host.nonce) return;
+    const sameHost = holder !== undefined && holder.nonce === this.host?.nonce;
+    if (sameHost && !suspect) return;
+    if (!sameHost && this.host) this.options.logger.info('the process serving the embedded database is gone; electing a new one', { database: this.options.description, pid: this.host.pid });
     this.switching = this.elect()
+      .then(() => (this.lastFailure = undefined))
       .catch((error: unknown) => {
         this.host = undefined;
+        this.lastFailure = errorMessage(error);
         this.nextAttemptAt = Date.now() + RETRY_BACKOFF_MS;
         this.options.logger.warn('the embedded database has no host', { database: this.options.description, error: errorMessage(error) });
       })

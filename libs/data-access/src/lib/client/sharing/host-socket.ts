@@ -4,7 +4,7 @@ import { Socket } from 'node:net';
 export interface HostLocator {
   /** The socket path of the process hosting the database now; waits while a hand-over is under way. */
   hostSocket(): Promise<string>;
-  /** The connection to the host ended or failed: check the lock now, not at the next tick. */
+  /** The host closed a connection or refused one: find out now (it may be leaving) rather than at the next tick. */
   suspectHost(): void;
   /** The error a call in flight gets when the host goes away. */
   hostGoneError(): Error;
@@ -24,9 +24,10 @@ export class HostSocket extends Socket {
     this.setTimeout(SOCKET_IDLE_TIMEOUT_MS, () => this.destroy(new Error(`the database host did not answer for ${SOCKET_IDLE_TIMEOUT_MS / 1000} s; retry the call`)));
     // Registered before pg's own listeners: pg then reports this error, not "Connection terminated unexpectedly".
     this.once('end', () => {
-      locator.suspectHost();
       // pg ends its own connections (Terminate, then end()): only a close the other side began is news.
-      if (!this.writableEnded) this.destroy(locator.hostGoneError());
+      if (this.writableEnded) return;
+      locator.suspectHost();
+      this.destroy(locator.hostGoneError());
     });
     this.once('error', () => locator.suspectHost());
   }

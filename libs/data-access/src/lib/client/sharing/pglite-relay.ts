@@ -31,6 +31,12 @@ interface Session {
   idleTimer?: NodeJS.Timeout;
 }
 
+/** Ends a connection with a FATAL error, and destroys it a second later if the client does not close it. */
+function refuse(socket: Socket, sqlState: string, message: string): void {
+  socket.end(errorResponse('FATAL', sqlState, message));
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
 /**
  * What to run next: the startup message alone (PGlite handles it apart), or every message the client
  * has sent so far, in one call (PGlite runs a buffer of several messages in order, as a server would).
@@ -108,8 +114,12 @@ export class PgliteRelay {
   }
 
   private accept(socket: Socket): void {
-    if (this.stopped || this.broken || this.sessions.size >= this.maxConnections) {
-      socket.end(errorResponse('FATAL', '53300', `too many connections to the shared embedded database (${this.maxConnections})`));
+    if (this.stopped || this.broken) {
+      socket.destroy();
+      return;
+    }
+    if (this.sessions.size >= this.maxConnections) {
+      refuse(socket, '53300', `too many connections to the shared embedded database (${this.maxConnections})`);
       return;
     }
     const session: Session = { id: this.nextId++, socket, reader: new FrontendReader(), pending: [], closed: false };
@@ -203,8 +213,7 @@ export class PgliteRelay {
   /** Sends a FATAL error and closes; the session is dropped at once, whether or not the client reads it. */
   private expel(session: Session, sqlState: string, message: string): void {
     if (session.closed) return;
-    session.socket.end(errorResponse('FATAL', sqlState, message));
-    setTimeout(() => session.socket.destroy(), 1000).unref();
+    refuse(session.socket, sqlState, message);
     this.drop(session);
   }
 
