@@ -5,12 +5,8 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 
 /** Which database the shared factory opens. */
 export type DatabaseConfig =
-  /**
-   * Embedded PGlite; `dataDir` omitted: in memory. Created and migrated on first open. `share: true`:
-   * other processes (a running mcp-factory-stdio) may use `dataDir` at the same time; one serves it
-   * to the others on a private socket (in `socketFallbackDir` when the data directory's path is too long).
-   */
-  | { engine: 'embedded'; dataDir?: string; share?: boolean; socketFallbackDir?: string }
+  /** Embedded PGlite in this process; `dataDir` omitted: in memory. Created and migrated on first open. */
+  | { engine: 'embedded'; dataDir?: string }
   /** PostgreSQL; migrated on open unless `migrate: false`. */
   | { engine: 'server'; url: string; poolSize?: number; connectTimeoutMs?: number };
 

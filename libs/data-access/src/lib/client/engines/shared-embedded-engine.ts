@@ -73,10 +73,6 @@ class SharedDataDir implements HostLocator {
     this.pool.on('error', (error) => options.logger.debug('embedded database connection closed', { error: error.message }));
   }
 
-  get role(): 'host' | 'guest' {
-    return this.hosting ? 'host' : 'guest';
-  }
-
   async start(): Promise<void> {
     await this.elect();
     this.watch = setInterval(() => this.check(), WATCH_INTERVAL_MS);
@@ -116,6 +112,7 @@ class SharedDataDir implements HostLocator {
     this.switching = this.elect()
       .then(() => (this.lastFailure = undefined))
       .catch((error: unknown) => {
+        if (this.closed) return;
         this.host = undefined;
         this.lastFailure = errorMessage(error);
         this.nextAttemptAt = Date.now() + RETRY_BACKOFF_MS;
@@ -244,7 +241,7 @@ function answers(socket: string): Promise<boolean> {
 }
 
 /** Opens `options.dataDir` shared with other processes (see SharedDataDir). */
-export async function openSharedEmbedded(options: SharedEmbeddedOptions): Promise<Engine & { readonly role: 'host' | 'guest' }> {
+export async function openSharedEmbedded(options: SharedEmbeddedOptions): Promise<Engine> {
   const shared = new SharedDataDir(options);
   try {
     await shared.start();
@@ -256,9 +253,6 @@ export async function openSharedEmbedded(options: SharedEmbeddedOptions): Promis
   const prisma = new PrismaClient({ adapter: new PrismaPg(shared.pool), transactionOptions: { maxWait: HAND_OVER_WAIT_MS } });
   return {
     prisma,
-    get role() {
-      return shared.role;
-    },
     withSession: async (fn) => {
       const client = await shared.pool.connect();
       try {
