@@ -8,6 +8,11 @@ describe('standalone-stdio config', () => {
     expect(config.database).toMatchObject({ snapshotFile: undefined });
   });
 
+  it('shares the data directory with other copies, with the socket fallback in XDG_RUNTIME_DIR when set', () => {
+    expect(loadConfig({ MCP_DATA_DIR: '/tmp/x', XDG_RUNTIME_DIR: '/run/user/1000' }).database).toMatchObject({ share: true, socketFallbackDir: '/run/user/1000' });
+    expect(loadConfig({ MCP_DATA_DIR: '/tmp/x' }).database).toMatchObject({ share: true, socketFallbackDir: undefined });
+  });
+
   it('falls back to the OS user and a per-user data directory', () => {
     const config = loadConfig({ XDG_DATA_HOME: '/data/home' });
     expect(config.userId.length).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ const envSchema = z.object({
   MCP_USER_ID: z.string().trim().min(1).max(200).optional(),
   MCP_ACCESS_TOKEN: z.string().optional(),
   MCP_DATA_DIR: z.string().min(1).optional(),
+  XDG_RUNTIME_DIR: z.string().min(1).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('warn'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -31,7 +32,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StdioAppConfig
     accessToken: vars.MCP_ACCESS_TOKEN ?? '',
     database: vars.DATABASE_URL
       ? { engine: 'server', url: vars.DATABASE_URL, poolSize: 2 }
-      : { engine: 'embedded', dataDir: vars.MCP_DATA_DIR ?? defaultDataDir(env), snapshotFile: bundledSnapshot() },
+      : {
+          engine: 'embedded',
+          dataDir: vars.MCP_DATA_DIR ?? defaultDataDir(env),
+          snapshotFile: bundledSnapshot(),
+          // Several MCP clients each launch a copy of this app: the first serves the directory to the others.
+          share: true,
+          socketFallbackDir: vars.XDG_RUNTIME_DIR,
+        },
     logLevel: vars.LOG_LEVEL,
     logFormat: vars.LOG_FORMAT ?? (vars.NODE_ENV === 'production' ? 'json' : 'pretty'),
   };

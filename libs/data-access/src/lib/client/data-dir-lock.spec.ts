@@ -1,8 +1,74 @@
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from './open-database';
+
+const workspace = path.resolve(__dirname, '../../../../..');
+
+interface Outcome {
+  held: boolean;
+  pid: number;
+  code?: string;
+  message?: string;
+}
+
+/** Starts `count` processes on `dataDir`, lets them all try the lock at the same moment, and collects what each got. */
+async function contend(dataDir: string, count: number): Promise<{ outcomes: Outcome[]; release(): Promise<void> }> {
+  const children: ChildProcess[] = [];
+  const exits: Promise<unknown>[] = [];
+  try {
+    const ready: Promise<unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lock-contender.fixture.ts'), dataDir], {
+        cwd: workspace,
+        env: { ...process.env, TSX_TSCONFIG_PATH: path.join(workspace, 'tsconfig.base.json') },
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
+      children.push(child);
+      exits.push(new Promise((resolve) => child.once('exit', resolve)));
+      ready.push(new Promise((resolve, reject) => {
+        child.once('message', resolve);
+        child.once('exit', (code) => reject(new Error(`contender exited with ${code} before it was ready`)));
+      }));
+    }
+    await Promise.all(ready);
+    const outcomes = await Promise.all(
+      children.map((child) => {
+        const outcome = new Promise<Outcome>((resolve) => child.once('message', (m) => resolve(m as Outcome)));
+        child.send('go');
+        return outcome;
+      }),
+    );
+    return {
+      outcomes,
+      async release() {
+        // The others have disconnected and exit on their own; the holder waits for this.
+        outcomes.forEach((outcome, i) => outcome.held && children[i].send('release'));
+        await Promise.all(exits);
+      },
+    };
+  } catch (error) {
+    for (const child of children) child.kill();
+    await Promise.all(exits);
+    throw error;
+  }
+}
+
+/** Exactly one holds the lock; every other got ERR_DB_IN_USE naming the holder's pid. */
+function expectOneHolder(outcomes: Outcome[], dataDir: string): number {
+  const holders = outcomes.filter((o) => o.held);
+  expect(holders).toHaveLength(1);
+  const holder = holders[0].pid;
+  for (const other of outcomes.filter((o) => !o.held)) {
+    expect(other).toMatchObject({
+      code: 'ERR_DB_IN_USE',
+      message: `The embedded PGlite at ${dataDir} is in use by process ${holder}: close the other app using it, or set MCP_DATA_DIR to another directory`,
+    });
+  }
+  expect(JSON.parse(readFileSync(`${dataDir}.lock`, 'utf8'))).toMatchObject({ pid: holder });
+  return holder;
+}
 
 describe('embedded data directory: one process at a time, damage reported', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'mcpf-lock-'));
@@ -47,6 +113,32 @@ describe('embedded data directory: one process at a time, damage reported', () =
     const database = await openDatabase({ engine: 'embedded', dataDir });
     await database.close();
   }, 60_000);
+
+  it('20 processes at once: exactly one holds the lock, the others get ERR_DB_IN_USE naming it', async () => {
+    const dataDir = path.join(root, 'race');
+    const race = await contend(dataDir, 20);
+    try {
+      expectOneHolder(race.outcomes, dataDir);
+    } finally {
+      await race.release();
+    }
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  }, 180_000);
+
+  it('20 processes at once on a stale lock (its process is gone): exactly one takes it over', async () => {
+    const dataDir = path.join(root, 'stale-race');
+    mkdirSync(dataDir);
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.once('exit', resolve));
+    writeFileSync(`${dataDir}.lock`, JSON.stringify({ pid: gone.pid, since: new Date().toISOString(), nonce: 'stale' }));
+    const race = await contend(dataDir, 20);
+    try {
+      expectOneHolder(race.outcomes, dataDir);
+    } finally {
+      await race.release();
+    }
+    expect(existsSync(`${dataDir}.lock.takeover`)).toBe(false);
+  }, 180_000);
 
   it('reports a damaged data directory with its path and how to recover', async () => {
     const dataDir = copyOfTemplate('damaged');

@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createSilentLogger, type Logger } from '@mcp-factory/shared-util';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client';
-import { describeConfig, maskUrl, validateConfig, type DatabaseConfig } from '../config/database-config';
+import { describeConfig, maskUrl, validateConfig, type DatabaseConfig, type EmbeddedDatabaseConfig } from '../config/database-config';
 import { DatabaseUnavailableError } from '../errors';
 import { readMigrations } from '../migrate/migration-files';
 import { runMigrations, type MigrateResult } from '../migrate/migrator';
-import { pgSession, pgliteSession, type SqlSession } from '../migrate/sql-session';
+import { pgSession } from '../migrate/sql-session';
 import { assertRuntimeRole, readRuntimeRole } from '../roles/runtime-role';
 import { assertTenantId } from '../tenancy/for-tenant';
 import { createTenantClient, type TenantClient } from '../tenancy/tenant-client';
 import { APP_ROLE, TENANT_SESSION_SQL, TENANT_SETTING } from '../tenancy/tenant-session';
 import { causeText } from './cause-text';
-import { lockDataDir } from './data-dir-lock';
+import { openEmbedded, isOnDisk } from './engines/embedded-engine';
+import { TRANSACTION_OPTIONS, type Engine } from './engines/engine';
+import { openSharedEmbedded } from './engines/shared-embedded-engine';
 import { TenantSessionPool } from './tenant-pool';
 import { toDataAccessError } from './db-errors';
 
@@ -67,73 +67,8 @@ export interface OpenDatabaseOptions {
   snapshot?: Blob | File;
 }
 
-/**
- * How long a transaction may wait for a connection and then run. Prisma's defaults (2 s / 5 s) fail
- * healthy calls on a busy machine (`Unable to start a transaction in the given time`); a pool
- * that is really exhausted still answers within seconds, not never.
- */
-export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
-
 /** Tenant clients kept per database; beyond this the oldest is dropped (they are cheap to rebuild). */
 const TENANT_CACHE_SIZE = 1000;
-
-interface Engine {
-  prisma: PrismaClient;
-  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
-  ping(): Promise<void>;
-  dispose(): Promise<void>;
-}
-
-async function openEmbedded(
-  dataDir: string | undefined,
-  snapshot: Blob | File | undefined,
-  snapshotFile: string | undefined,
-  description: string,
-): Promise<Engine> {
-  let pglite: PGlite;
-  const onDisk = dataDir !== undefined && !dataDir.startsWith('memory://');
-  const lock = onDisk ? lockDataDir(dataDir, description) : undefined;
-  const isEmpty = await isEmptyDir(dataDir);
-  try {
-    const seed = isEmpty ? (snapshot ?? (snapshotFile ? await readSnapshot(snapshotFile) : undefined)) : undefined;
-    pglite = await PGlite.create(dataDir, seed ? { loadDataDir: seed } : {});
-  } catch (error) {
-    lock?.release();
-    // An existing directory that PGlite cannot start from is damaged (a crash mid-write, a truncated copy).
-    const recovery = onDisk && !isEmpty ? `. The data directory looks damaged: move it aside (mv "${dataDir}" "${dataDir}.damaged") and start again to create a fresh one` : '';
-    throw new DatabaseUnavailableError(`Cannot open ${description}: ${causeText(error)}${recovery}`, { cause: error });
-  }
-  const session = pgliteSession(pglite);
-  return {
-    prisma: new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS }),
-    withSession: (fn) => fn(session),
-    ping: async () => {
-      await pglite.query('SELECT 1');
-    },
-    dispose: async () => {
-      try {
-        await pglite.close();
-      } finally {
-        lock?.release();
-      }
-    },
-  };
-}
-
-async function readSnapshot(file: string): Promise<Blob> {
-  const { readFile } = await import('node:fs/promises');
-  return new Blob([await readFile(file)]);
-}
-
-async function isEmptyDir(dir: string | undefined): Promise<boolean> {
-  if (!dir || dir.startsWith('memory://')) return true;
-  const { readdir } = await import('node:fs/promises');
-  try {
-    return (await readdir(dir)).length === 0;
-  } catch {
-    return true;
-  }
-}
 
 const statementNames = new Map<string, string>();
 
@@ -181,6 +116,18 @@ async function openServer(url: string, poolSize: number, connectTimeoutMs: numbe
   };
 }
 
+function openEmbeddedEngine(config: EmbeddedDatabaseConfig, options: OpenDatabaseOptions, description: string, logger: Logger): Promise<Engine> {
+  const source = { dataDir: config.dataDir, snapshot: options.snapshot, snapshotFile: config.snapshotFile, description };
+  if (!config.share || !isOnDisk(config.dataDir)) return openEmbedded(source);
+  return openSharedEmbedded({
+    ...source,
+    dataDir: config.dataDir,
+    socketFallbackDir: config.socketFallbackDir,
+    migrations: options.migrate === false ? undefined : readMigrations(options.migrationsDir),
+    logger,
+  });
+}
+
 /**
  * Opens the configured database, applies pending migrations, and returns the tenant-scoping API.
  * Throws ERR_DB_CONFIG for a bad config and ERR_DB_UNAVAILABLE (one line: which database, what
@@ -198,7 +145,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   const description = describeConfig(config);
   const engine =
     config.engine === 'embedded'
-      ? await openEmbedded(config.dataDir, options.snapshot, config.snapshotFile, description)
+      ? await openEmbeddedEngine(config, options, description, logger)
       : await openServer(config.url, config.poolSize ?? 10, config.connectTimeoutMs ?? 5000, description, logger);
 
   const tenants = new Map<string, TenantClient>();

@@ -22,6 +22,18 @@ export interface EmbeddedDatabaseConfig {
    * Read only then. The desktop bundle ships one beside `main.js`.
    */
   snapshotFile?: string;
+  /**
+   * Let other processes use `dataDir` at the same time (the desktop app, launched by several MCP
+   * clients). The process that takes the directory's lock opens PGlite and serves it on a local
+   * socket only this OS user can open; the others connect to it as PostgreSQL clients, and one of
+   * them takes over when it exits. Default false: a second process gets ERR_DB_IN_USE.
+   */
+  share?: boolean;
+  /**
+   * Shared mode: where the socket goes when `<dataDir>/.s.PGSQL.5432` is too long for a Unix socket
+   * path (a private `mcp-factory-<uid>` folder is made in it). Default: the OS temp folder.
+   */
+  socketFallbackDir?: string;
 }
 
 /** PostgreSQL over the network: the multi-tenant service. */
