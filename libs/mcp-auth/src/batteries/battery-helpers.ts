@@ -94,8 +94,10 @@ export async function openStream(url: string, headers: Record<string, string>, t
 /**
  * Writes raw bytes on a fresh TCP connection and collects what comes back until the peer closes
  * (or `timeoutMs`). A reset after some bytes arrived still resolves with those bytes.
+ * `readAfterWrite` reads nothing until the whole payload is written, as a blocking client
+ * (`sendall`, then `recv`) does: a server that closes mid-upload then costs it the answer.
  */
-export function rawExchange(port: number, payload: string | Buffer, timeoutMs = 3000): Promise<{ text: string; error?: string }> {
+export function rawExchange(port: number, payload: string | Buffer, timeoutMs = 3000, readAfterWrite = false): Promise<{ text: string; error?: string }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const socket = netConnect({ host: '127.0.0.1', port });
@@ -105,10 +107,16 @@ export function rawExchange(port: number, payload: string | Buffer, timeoutMs = 
       done = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve({ text: Buffer.concat(chunks).toString('latin1'), error: error?.message });
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), error: (error as NodeJS.ErrnoException | undefined)?.code ?? error?.message });
     };
     const timer = setTimeout(() => finish(new Error('timeout')), timeoutMs);
-    socket.on('connect', () => socket.write(payload));
+    if (readAfterWrite) socket.pause();
+    socket.on('connect', () =>
+      socket.write(payload, (error) => {
+        if (error) finish(error);
+        else if (readAfterWrite) socket.resume();
+      }),
+    );
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => finish());
     socket.on('close', () => finish());
@@ -170,6 +178,29 @@ export async function startJwksServer(keys: unknown[]): Promise<JwksServer> {
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** The JSON-RPC messages of a 200 answer: the `data:` lines of an SSE stream, or a JSON body (one or a batch). */
+export function messagesOf(res: RawResponse): unknown[] {
+  const type = String(res.headers['content-type'] ?? '');
+  if (type.startsWith('text/event-stream')) {
+    return res.body
+      .split('\n')
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => JSON.parse(line.slice(5)));
+  }
+  const json = JSON.parse(res.body);
+  return Array.isArray(json) ? json : [json];
+}
+
+/** Polls `check` every 10 ms until it is true; false when `timeoutMs` passes first. */
+export async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await sleep(10);
+  }
+  return true;
 }
 
 /** Resolves after `ms`. */
