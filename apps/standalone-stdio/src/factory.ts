@@ -9,8 +9,8 @@ export { helloTools } from '@mcp-factory/tools-hello';
 export { toolLibraries };
 
 /**
- * A new, unconnected MCP server for one user, with this app's name and tool libraries unless
- * `options` says otherwise. Call `configureFactory` first to give it a database.
+ * A new, unconnected MCP server for one user, with this app's name, tool libraries and detailed
+ * tool errors (as the desktop app shows them) unless `options` says otherwise. Call `configureFactory` first to give it a database.
  *
  * @example
  * configureFactory({ database: { engine: 'embedded', dataDir: './data' } });
@@ -18,5 +18,5 @@ export { toolLibraries };
  * await server.connect(transport);
  */
 export function createServer(accessToken: string, userId: string, options: ServerOptions = {}) {
-  return createFactoryServer(accessToken, userId, { name: 'mcp-factory-stdio', tools: toolLibraries, ...options });
+  return createFactoryServer(accessToken, userId, { name: 'mcp-factory-stdio', tools: toolLibraries, toolErrors: 'detailed', ...options });
 }

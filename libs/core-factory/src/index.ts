@@ -1,5 +1,6 @@
 export { createServer } from './lib/server/create-server';
 export type { ServerOptions } from './lib/server/create-server';
+export type { ToolErrorDetail } from './lib/server/tool-failure';
 export { defineTool, defineToolLibrary } from './lib/tools/tool-contract';
 export type { ToolContext, ToolDefinition, ToolLibrary, ToolResult } from './lib/tools/tool-contract';
 export {
@@ -16,6 +17,7 @@ export {
   DuplicateToolError,
   DatabaseNotConfiguredError,
   FactoryAlreadyConfiguredError,
+  ToolError,
   coreFactoryErrors,
 } from './lib/errors';
 export type { CoreFactoryErrorCode } from './lib/errors';
