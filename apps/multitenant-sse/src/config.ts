@@ -1,11 +1,15 @@
 import { resolve } from 'node:path';
 import type { DatabaseConfig } from '@mcp-factory/core-factory';
-import { parseEnv, type LogFormat } from '@mcp-factory/shared-util';
+import { isLoopbackHost } from '@mcp-factory/mcp-auth';
+import { ConfigInvalidError, parseEnv, type LogFormat } from '@mcp-factory/shared-util';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** The command-line flag that asks for a development token (`npm run service -- --print-dev-token`). */
+export const PRINT_DEV_TOKEN_FLAG = '--print-dev-token';
 
 /** Every variable the service reads, with its default. `.env.example` documents the same list. */
 const envSchema = z
@@ -16,9 +20,12 @@ const envSchema = z
     PUBLIC_URL: z.url().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWKS_URL: z.url().optional(),
-    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_ISSUER: list.optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_REQUIRED_SCOPES: list.optional(),
+    JWT_CLOCK_TOLERANCE_S: int(0, 300).default(5),
+    AUTHORIZATION_SERVERS: list.optional(),
+    DEV_TOKEN: z.enum(['print']).optional(),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     DB_POOL_SIZE: int(1, 200).default(10),
@@ -34,16 +41,28 @@ const envSchema = z
     MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1_048_576),
     REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
     DRAIN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+    METRICS_PORT: int(0, 65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.JWT_SECRET && env.JWKS_URL) ctx.addIssue({ code: 'custom', path: ['JWKS_URL'], message: 'set JWT_SECRET or JWKS_URL, not both' });
-    if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URL) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'JWT_SECRET or JWKS_URL is required in production' });
-    }
-    if (env.JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_ISSUER'], message: 'JWT_ISSUER and JWT_AUDIENCE are required with JWKS_URL' });
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.JWT_SECRET && env.JWKS_URL) problem('JWKS_URL', 'set JWT_SECRET or JWKS_URL, not both');
+    if (env.JWKS_URL && (!env.JWT_ISSUER?.length || !env.JWT_AUDIENCE)) problem('JWT_ISSUER', 'JWT_ISSUER and JWT_AUDIENCE are required with JWKS_URL');
+    if (env.JWKS_URL && env.DEV_TOKEN) problem('DEV_TOKEN', 'a development token needs a shared secret, not JWKS_URL');
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.JWT_SECRET && !env.JWKS_URL) problem('JWT_SECRET', 'JWT_SECRET or JWKS_URL is required in production');
+    // A shared secret too: without them any token signed with it (for another service, another tenant system) would do.
+    if (!env.JWT_ISSUER?.length) problem('JWT_ISSUER', 'JWT_ISSUER is required in production');
+    if (!env.JWT_AUDIENCE) problem('JWT_AUDIENCE', 'JWT_AUDIENCE is required in production');
+    if (env.JWKS_URL && !env.JWKS_URL.startsWith('https://')) problem('JWKS_URL', 'must be an https:// URL in production');
+    if (env.DEV_TOKEN) problem('DEV_TOKEN', 'development tokens are never printed in production');
+    if (!isLoopbackHost(env.HOST)) {
+      // Reachable from other machines: metadata URLs must not come from the Host header, and Host must be checked (DNS rebinding).
+      if (!env.PUBLIC_URL) problem('PUBLIC_URL', `is required in production when HOST (${env.HOST}) is not loopback`);
+      if (!env.ALLOWED_HOSTS?.length) problem('ALLOWED_HOSTS', `is required in production when HOST (${env.HOST}) is not loopback`);
     }
   });
 
@@ -54,11 +73,18 @@ export interface ServiceConfig {
   database: DatabaseConfig;
   migrateOnStart: boolean;
   logFormat: LogFormat;
+  /** Print a development token on start (`--print-dev-token` or `DEV_TOKEN=print`). */
+  printDevToken: boolean;
 }
 
-/** Reads the environment once. Throws `ERR_CONFIG_INVALID` with one line per bad variable. */
-export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const env = parseEnv(envSchema, rawEnv);
+/**
+ * Reads the environment and the command line once. Throws `ERR_CONFIG_INVALID` with one line per bad
+ * variable (an unknown argument is one too).
+ */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): ServiceConfig {
+  const unknown = argv.filter((arg) => arg !== PRINT_DEV_TOKEN_FLAG);
+  if (unknown.length) throw new ConfigInvalidError(unknown.map((arg) => `${arg}: unknown argument (the only one is ${PRINT_DEV_TOKEN_FLAG})`));
+  const env = parseEnv(envSchema, { ...rawEnv, DEV_TOKEN: argv.includes(PRINT_DEV_TOKEN_FLAG) ? 'print' : rawEnv['DEV_TOKEN'] });
   return {
     env,
     database: env.DATABASE_URL
@@ -66,5 +92,6 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): ServiceConf
       : { engine: 'embedded', dataDir: resolve(env.DATA_DIR) },
     migrateOnStart: env.MIGRATE_ON_START,
     logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    printDevToken: env.DEV_TOKEN === 'print',
   };
 }
