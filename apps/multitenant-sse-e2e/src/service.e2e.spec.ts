@@ -4,7 +4,7 @@
 import { callTool, connectAs, get, greetingFor, listMessages, metricSum, tokenFor, TRANSPORTS } from './support/clients';
 import { rawRequest } from '@mcp-factory/mcp-auth/testing';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
-import { runToExit, serviceEnv, startService, type ServiceProcess } from './support/service-process';
+import { E2E_ISSUER, runToExit, serviceEnv, startService, type ServiceProcess } from './support/service-process';
 
 describe('multitenant-sse on PostgreSQL (stateful)', () => {
   let db: ScratchDatabase;
@@ -64,7 +64,7 @@ describe('multitenant-sse on PostgreSQL (stateful)', () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
       resource: `${service.baseUrl}/mcp`,
-      authorization_servers: [],
+      authorization_servers: [E2E_ISSUER],
       bearer_methods_supported: ['header'],
       resource_name: 'mcp-factory',
     });

@@ -37,6 +37,7 @@ describe('createLogger redaction at any depth (issue 14)', () => {
   it('redacts passwords, secret query parameters and bearer credentials inside strings, the message included', () => {
     const { logger, entries } = createMemoryLogger();
     logger.error('cannot reach postgresql://app:pw-2@db:5432/mcp', {
+      masked: 'postgresql://app:***@db/mcp',
       database: 'postgresql://app@db/mcp?sslmode=require&password=pw-3',
       jwks: 'https://idp.example/jwks?access_token=at-1',
       header: 'Authorization: Bearer tok-4',
@@ -45,6 +46,7 @@ describe('createLogger redaction at any depth (issue 14)', () => {
     for (const secret of ['pw-2', 'pw-3', 'at-1', 'tok-4']) expect(line).not.toContain(secret);
     expect(entries[0]).toMatchObject({
       message: 'cannot reach postgresql://app:[redacted]@db:5432/mcp',
+      masked: 'postgresql://app:***@db/mcp',
       database: 'postgresql://app@db/mcp?sslmode=require&password=[redacted]',
       header: 'Authorization: Bearer [redacted]',
     });

@@ -27,7 +27,8 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(normal) || SECRET_SUFFIXES.some((suffix) => normal.endsWith(suffix));
 }
 
-const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi;
+// A password already masked as `***` (data-access's maskUrl) is left as it is.
+const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^\s:/@]*:)(?!\*\*\*@)[^\s@/]+@/gi;
 const SECRET_QUERY = /([?&;](?:[\w.-]*(?:token|secret|password|passwd|pwd|api[-_]?key))=)[^&#;\s"']*/gi;
 const BEARER = /\b(Bearer\s+)[\w\-.~+/]+=*/g;
 
