@@ -28,13 +28,13 @@ describe('battery: limits', () => {
     const LIMIT = 16 * 1024;
     const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(4 * LIMIT) } });
 
-    it('a declared Content-Length over the limit → 413 before the body is read, no factory call', async () => {
+    it('a declared Content-Length over the limit → 413 (the body is read and dropped first), no factory call', async () => {
       const fixture = createTestServerFactory();
       server = await startWrapped(fixture, { maxBodyBytes: LIMIT });
       const res = await rawRequest(`${server.url}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, ...(await auth('alice')) }, body: big, timeoutMs: 3000 });
       expect(res.status).toBe(413);
       expect(errorCode(res)).toBe('ERR_BODY_TOO_LARGE');
-      expect(res.headers['connection']).toBe('close');
+      expect(res.headers['connection']).toBe('close'); // rawRequest asks for close; the server honours it
       expect(fixture.calls).toBe(0);
       expect(await healthy(server.url)).toBe(true);
     });
