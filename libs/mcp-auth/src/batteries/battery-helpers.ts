@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { JWTAuthProvider, type JWTAuthProviderConfig } from '../lib/auth/jwt-auth-provider';
 import type { ServerWrapperConfig } from '../lib/server/config';
 import { wrapServer, type AuthenticatedServerWrapper } from '../lib/server/wrap-server';
-import { rawRequest, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, type RawResponse, type TestServerFactory } from '../testing';
+import { connectClient, rawRequest, signTestToken, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, type ConnectedClient, type RawResponse, type TestServerFactory } from '../testing';
 
 /*
  * Shared by the security batteries (`*.battery.spec.ts`). Kept free of jest globals so it also
@@ -48,6 +48,39 @@ export async function startWrapped(
   });
   const { url } = await wrapped.start();
   return { wrapped, url };
+}
+
+/**
+ * The wrapper and SDK clients one test starts, all closed by `reset()` (the battery's `afterEach`).
+ *
+ * @example
+ * const t = new PerTest();
+ * afterEach(() => t.reset());
+ * const { url } = await t.start(createTestServerFactory());
+ * const alice = await t.connect(url, 'alice');
+ */
+export class PerTest {
+  server: StartedServer | undefined;
+  private clients: ConnectedClient[] = [];
+
+  async start(...args: Parameters<typeof startWrapped>): Promise<StartedServer> {
+    this.server = await startWrapped(...args);
+    return this.server;
+  }
+
+  /** The SDK client over Streamable HTTP as `sub`, with scope `mcp`. */
+  async connect(url: string, sub: string): Promise<ConnectedClient> {
+    const client = await connectClient({ baseUrl: url, token: await signTestToken({ sub, scope: 'mcp' }), transport: 'streamable-http' });
+    this.clients.push(client);
+    return client;
+  }
+
+  async reset(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.close().catch(() => undefined)));
+    this.clients = [];
+    await this.server?.wrapped.stop();
+    this.server = undefined;
+  }
 }
 
 /** `error.data.code` of one of our JSON-RPC error bodies, if present. */

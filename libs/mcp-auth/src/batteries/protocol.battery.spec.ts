@@ -1,6 +1,6 @@
 import { createMemoryLogger } from '@mcp-factory/shared-util';
-import { connectClient, createTestServerFactory, rawRequest, signTestToken, type ConnectedClient, type RawResponse } from '../testing';
-import { errorCode, eventually, healthy, INIT_BODY, MCP_HEADERS, messagesOf, rawExchange, startWrapped, type StartedServer } from './battery-helpers';
+import { createTestServerFactory, rawRequest, signTestToken, type RawResponse } from '../testing';
+import { errorCode, eventually, healthy, INIT_BODY, MCP_HEADERS, messagesOf, PerTest, rawExchange } from './battery-helpers';
 
 /*
  * Protocol battery (issue 14): what outside probes found where our HTTP layer differed from the SDK or
@@ -18,19 +18,9 @@ const cancel = (requestId: number) => ({ jsonrpc: '2.0', method: 'notifications/
 const idsOf = (res: RawResponse) => messagesOf(res).map((m) => (m as { id?: unknown }).id);
 
 describe('battery: protocol', () => {
-  let server: StartedServer | undefined;
-  let clients: ConnectedClient[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    clients = [];
-    await server?.wrapped.stop();
-    server = undefined;
-  });
-  const connect = async (url: string, sub: string) => {
-    const client = await connectClient({ baseUrl: url, token: (await auth(sub)).Authorization.slice(7), transport: 'streamable-http' });
-    clients.push(client);
-    return client;
-  };
+  const t = new PerTest();
+  afterEach(() => t.reset());
+  const connect = (url: string, sub: string) => t.connect(url, sub);
   const post = async (url: string, sub: string, body: unknown, sessionId?: string, extra: Record<string, string> = {}) =>
     rawRequest(`${url}/mcp`, {
       method: 'POST',
@@ -41,7 +31,7 @@ describe('battery: protocol', () => {
 
   describe('notifications/cancelled', () => {
     it('a batch [call, cancel] ends its stream, frees the in-flight slot, and the idle session is evicted and its slot reused', async () => {
-      server = await startWrapped(createTestServerFactory(), { sessionIdleTimeoutMs: 300, sessionSweepIntervalMs: 25, maxSessionsPerUser: 1 });
+      const server = await t.start(createTestServerFactory(), { sessionIdleTimeoutMs: 300, sessionSweepIntervalMs: 25, maxSessionsPerUser: 1 });
       const { url, wrapped } = server;
       const alice = await connect(url, 'alice');
       const res = await post(url, 'alice', [slowCall(5, 60_000), cancel(5)], alice.sessionId);
@@ -55,7 +45,7 @@ describe('battery: protocol', () => {
 
     it("an SDK client's abort (the cancel in a POST of its own) leaves nothing in flight, and stop() does not wait the drain timeout", async () => {
       const { logger, entries } = createMemoryLogger();
-      server = await startWrapped(createTestServerFactory(), { drainTimeoutMs: 60_000, logger });
+      const server = await t.start(createTestServerFactory(), { drainTimeoutMs: 60_000, logger });
       const { url, wrapped } = server;
       const alice = await connect(url, 'alice');
       const controller = new AbortController();
@@ -73,7 +63,7 @@ describe('battery: protocol', () => {
   describe('oversized bodies', () => {
     it('20 POSTs of 5 MiB (declared and chunked) from a client that reads only after uploading all get the 413', async () => {
       const fixture = createTestServerFactory();
-      server = await startWrapped(fixture); // maxBodyBytes: the default 1 MiB
+      const server = await t.start(fixture); // maxBodyBytes: the default 1 MiB
       const a = await auth('alice');
       const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(5 * MiB) } });
       const head = `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${a.Authorization}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nConnection: close\r\n`;
@@ -95,7 +85,7 @@ describe('battery: protocol', () => {
     }, 120_000);
 
     it('beyond the discard cap the 413 closes the connection, and the server keeps serving', async () => {
-      server = await startWrapped(createTestServerFactory(), { maxBodyBytes: 16 * 1024, maxBodyDiscardBytes: 64 * 1024 });
+      const server = await t.start(createTestServerFactory(), { maxBodyBytes: 16 * 1024, maxBodyDiscardBytes: 64 * 1024 });
       const body = JSON.stringify({ pad: 'x'.repeat(MiB) });
       const outcome = await rawRequest(`${server.url}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, ...(await auth('alice')) }, body, timeoutMs: 10_000 }).then(
         (r) => `${r.status} ${r.headers['connection']}`,
@@ -107,7 +97,7 @@ describe('battery: protocol', () => {
     }, 30_000);
 
     it('Expect: 100-continue with an oversized Content-Length gets the 413 at once, never a 100 Continue', async () => {
-      server = await startWrapped(createTestServerFactory(), { maxBodyBytes: 16 * 1024 });
+      const server = await t.start(createTestServerFactory(), { maxBodyBytes: 16 * 1024 });
       const a = await auth('alice');
       const reply = await rawExchange(
         portOf(server.url),
@@ -123,7 +113,7 @@ describe('battery: protocol', () => {
       ['an SSE stream', false],
       ['a JSON body', true],
     ])('duplicate ids are each answered (%s) and the POST ends', async (_mode, enableJsonResponse) => {
-      server = await startWrapped(createTestServerFactory(), { transport: { type: 'http', enableJsonResponse } });
+      const server = await t.start(createTestServerFactory(), { transport: { type: 'http', enableJsonResponse } });
       const alice = await connect(server.url, 'alice');
       const res = await post(server.url, 'alice', [rpc(10, 'ping'), rpc(10, 'ping'), rpc(11, 'ping')], alice.sessionId);
       expect(res.status).toBe(200);
@@ -131,11 +121,11 @@ describe('battery: protocol', () => {
     }, 30_000);
 
     it('an id still pending in another POST of the session is refused in its own answer; both POSTs end', async () => {
-      server = await startWrapped(createTestServerFactory());
+      const server = await t.start(createTestServerFactory());
       const { url } = server;
       const alice = await connect(url, 'alice');
       const first = post(url, 'alice', slowCall(7, 60_000), alice.sessionId);
-      expect(await eventually(() => server?.wrapped.inFlight.size === 1, 5000)).toBe(true);
+      expect(await eventually(() => server.wrapped.inFlight.size === 1, 5000)).toBe(true);
       const second = await post(url, 'alice', rpc(7, 'ping'), alice.sessionId);
       expect(second.status).toBe(200);
       expect(messagesOf(second)).toEqual([{ jsonrpc: '2.0', id: 7, error: { code: -32600, message: 'Invalid Request: id 7 is already in use by a pending request' } }]);
@@ -156,7 +146,7 @@ describe('battery: protocol', () => {
       ['DELETE', '/mcp', true, 'POST'],
     ];
     it.each(cases)('%s %s (stateless: %s) → 405, Allow: %s', async (method, path, stateless, allow) => {
-      server = await startWrapped(createTestServerFactory(), { transport: { type: 'http', stateless } });
+      const server = await t.start(createTestServerFactory(), { transport: { type: 'http', stateless } });
       const res = await rawRequest(`${server.url}${path}`, { method, headers: { ...MCP_HEADERS, ...(await auth('alice')) }, timeoutMs: 5000 });
       expect(res.status).toBe(405);
       expect(res.headers['allow']).toBe(allow);
@@ -165,14 +155,14 @@ describe('battery: protocol', () => {
   });
 
   it('stateless mode ignores an Mcp-Session-Id header, as the SDK transport does', async () => {
-    server = await startWrapped(createTestServerFactory(), { transport: { type: 'http', stateless: true, enableJsonResponse: true } });
+    const server = await t.start(createTestServerFactory(), { transport: { type: 'http', stateless: true, enableJsonResponse: true } });
     const res = await post(server.url, 'alice', rpc(3, 'tools/call', { name: 'whoami', arguments: {} }), 'any-session-id');
     expect(res.status).toBe(200);
     expect(messagesOf(res)).toEqual([{ jsonrpc: '2.0', id: 3, result: { content: [{ type: 'text', text: 'alice' }] } }]);
   });
 
   it('a body starting with a UTF-8 byte order mark is read as JSON (as the SDK reads it)', async () => {
-    server = await startWrapped(createTestServerFactory());
+    const server = await t.start(createTestServerFactory());
     const { url } = server;
     const opened = await post(url, 'alice', `\uFEFF${INIT_BODY}`);
     expect(opened.status).toBe(200);
