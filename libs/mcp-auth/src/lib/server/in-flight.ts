@@ -75,7 +75,7 @@ export function instrumentTransport(
   };
 
   transport.onmessage = (message, extra) => {
-    const m = message as { id?: string | number; method?: string; params?: { name?: unknown; requestId?: unknown } };
+    const m = message as { id?: string | number; method?: string; params?: { name?: unknown } };
     if (m.method !== undefined && m.id !== undefined && !pending.has(m.id)) {
       pending.set(m.id, {
         startedAt: performance.now(),
@@ -90,11 +90,10 @@ export function instrumentTransport(
     // (no idle eviction for its session, and a drain that waits for it until the timeout).
     const cancelled = cancelledRequestId(message);
     const entry = cancelled === undefined ? undefined : pending.get(cancelled);
-    if (entry && cancelled !== undefined) {
-      pending.delete(cancelled);
-      observe(entry, 'cancelled');
-      finish();
-    }
+    if (!entry) return;
+    pending.delete(cancelled as string | number);
+    observe(entry, 'cancelled');
+    finish();
   };
 
   transport.send = (message: JSONRPCMessage, options) => {
