@@ -150,6 +150,8 @@ describeWithPostgres('faults: SIGTERM with 50 writes in flight', () => {
       const { code, signal } = await service.exited;
       const afterSignal = acked.filter((a) => a.afterSignal).length;
       process.stderr.write(`drain: ${acked.length} acknowledged (${afterSignal} after SIGTERM), ${failed.length} not admitted: ${[...new Set(failed)].join(' / ')}\n`);
+      // A tenant sees only a generic tool error with an id (issue 14): the cause is in the service's log.
+      if (failed.length) process.stderr.write(`${service.stderr().split('\n').filter((line) => line.includes('"Tool failed"')).join('\n')}\n`);
 
       expect({ code, signal }).toEqual({ code: 0, signal: null });
       expect(stillDraining).toBe(true);

@@ -4,7 +4,7 @@
 import { callTool, connectAs, get, greetingFor, listMessages, metricSum, tokenFor, TRANSPORTS } from './support/clients';
 import { rawRequest } from '@mcp-factory/mcp-auth/testing';
 import { createLeastPrivilegeDatabase, type LeastPrivilegeDatabase } from './support/least-privilege';
-import { runToExit, serviceEnv, startService, type ServiceProcess } from './support/service-process';
+import { E2E_ISSUER, runToExit, serviceEnv, startService, type ServiceProcess } from './support/service-process';
 import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
 describeWithPostgres('multitenant-sse on PostgreSQL (stateful)', () => {
@@ -79,7 +79,7 @@ describeWithPostgres('multitenant-sse on PostgreSQL (stateful)', () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
       resource: `${service.baseUrl}/mcp`,
-      authorization_servers: [],
+      authorization_servers: [E2E_ISSUER],
       bearer_methods_supported: ['header'],
       resource_name: 'mcp-factory',
     });

@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import type { DatabaseConfig } from '@mcp-factory/core-factory/host';
-import { parseEnv, type LogFormat } from '@mcp-factory/shared-util';
+import { isLoopbackHost } from '@mcp-factory/mcp-auth';
+import { ConfigInvalidError, parseEnv, type LogFormat } from '@mcp-factory/shared-util';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+
+/** The command-line flag that asks for a development token (`npm run service -- --print-dev-token`). */
+export const PRINT_DEV_TOKEN_FLAG = '--print-dev-token';
 
 /** Every variable the service reads, with its default. `.env.example` documents the same list. */
 const envSchema = z
@@ -17,9 +21,12 @@ const envSchema = z
     PUBLIC_URL: z.url().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWKS_URL: z.url().optional(),
-    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_ISSUER: list.optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_REQUIRED_SCOPES: list.optional(),
+    JWT_CLOCK_TOLERANCE_S: int(0, 300).default(5),
+    AUTHORIZATION_SERVERS: list.optional(),
+    DEV_TOKEN: z.enum(['print']).optional(),
     DATABASE_URL: postgresUrl.optional(),
     MIGRATION_DATABASE_URL: postgresUrl.optional(),
     ALLOW_PRIVILEGED_DB_ROLE: flag.default(false),
@@ -37,24 +44,32 @@ const envSchema = z
     MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1_048_576),
     REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
     DRAIN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+    METRICS_PORT: int(0, 65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     TEST_TOOL_LIBRARIES: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.JWT_SECRET && env.JWKS_URL) ctx.addIssue({ code: 'custom', path: ['JWKS_URL'], message: 'set JWT_SECRET or JWKS_URL, not both' });
-    if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URL) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'JWT_SECRET or JWKS_URL is required in production' });
-    }
-    if (env.JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_ISSUER'], message: 'JWT_ISSUER and JWT_AUDIENCE are required with JWKS_URL' });
-    }
-    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['MIGRATION_DATABASE_URL'], message: 'needs DATABASE_URL (the runtime login) as well' });
-    }
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.JWT_SECRET && env.JWKS_URL) problem('JWKS_URL', 'set JWT_SECRET or JWKS_URL, not both');
+    if (env.JWKS_URL && (!env.JWT_ISSUER?.length || !env.JWT_AUDIENCE)) problem('JWT_ISSUER', 'JWT_ISSUER and JWT_AUDIENCE are required with JWKS_URL');
+    if (env.JWKS_URL && env.DEV_TOKEN) problem('DEV_TOKEN', 'a development token needs a shared secret, not JWKS_URL');
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) problem('MIGRATION_DATABASE_URL', 'needs DATABASE_URL (the runtime login) as well');
     // Extra tool code in the process: for the e2e suites' hostile tool library, never in a real deployment.
-    if (env.TEST_TOOL_LIBRARIES && env.NODE_ENV !== 'test') {
-      ctx.addIssue({ code: 'custom', path: ['TEST_TOOL_LIBRARIES'], message: 'is accepted only with NODE_ENV=test' });
+    if (env.TEST_TOOL_LIBRARIES && env.NODE_ENV !== 'test') problem('TEST_TOOL_LIBRARIES', 'is accepted only with NODE_ENV=test');
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.JWT_SECRET && !env.JWKS_URL) problem('JWT_SECRET', 'JWT_SECRET or JWKS_URL is required in production');
+    // A shared secret too: without them any token signed with it (for another service, another tenant system) would do.
+    if (!env.JWT_ISSUER?.length) problem('JWT_ISSUER', 'JWT_ISSUER is required in production');
+    if (!env.JWT_AUDIENCE) problem('JWT_AUDIENCE', 'JWT_AUDIENCE is required in production');
+    if (env.JWKS_URL && !env.JWKS_URL.startsWith('https://')) problem('JWKS_URL', 'must be an https:// URL in production');
+    if (env.DEV_TOKEN) problem('DEV_TOKEN', 'development tokens are never printed in production');
+    if (!isLoopbackHost(env.HOST)) {
+      // Reachable from other machines: metadata URLs must not come from the Host header, and Host must be checked (DNS rebinding).
+      if (!env.PUBLIC_URL) problem('PUBLIC_URL', `is required in production when HOST (${env.HOST}) is not loopback`);
+      if (!env.ALLOWED_HOSTS?.length) problem('ALLOWED_HOSTS', `is required in production when HOST (${env.HOST}) is not loopback`);
     }
   });
 
@@ -70,14 +85,21 @@ export interface ServiceConfig {
   logFormat: LogFormat;
   /** A module whose exported tool libraries are served too (NODE_ENV=test only). */
   testToolLibraries?: string;
+  /** Print a development token on start (`--print-dev-token` or `DEV_TOKEN=print`). */
+  printDevToken: boolean;
 }
 
 /** Variables holding credentials: main.ts removes them from process.env once parsed. */
-export const SECRET_VARIABLES = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'JWT_SECRET'] as const;
+export const SECRET_VARIABLES = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'JWT_SECRET', 'METRICS_TOKEN'] as const;
 
-/** Reads the environment once. Throws `ERR_CONFIG_INVALID` with one line per bad variable. */
-export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const env = parseEnv(envSchema, rawEnv);
+/**
+ * Reads the environment and the command line once. Throws `ERR_CONFIG_INVALID` with one line per bad
+ * variable (an unknown argument is one too).
+ */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): ServiceConfig {
+  const unknown = argv.filter((arg) => arg !== PRINT_DEV_TOKEN_FLAG);
+  if (unknown.length) throw new ConfigInvalidError(unknown.map((arg) => `${arg}: unknown argument (the only one is ${PRINT_DEV_TOKEN_FLAG})`));
+  const env = parseEnv(envSchema, { ...rawEnv, DEV_TOKEN: argv.includes(PRINT_DEV_TOKEN_FLAG) ? 'print' : rawEnv['DEV_TOKEN'] });
   return {
     env,
     database: env.DATABASE_URL
@@ -94,5 +116,6 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): ServiceConf
     migrateOnStart: env.MIGRATE_ON_START,
     testToolLibraries: env.TEST_TOOL_LIBRARIES ? resolve(env.TEST_TOOL_LIBRARIES) : undefined,
     logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    printDevToken: env.DEV_TOKEN === 'print',
   };
 }

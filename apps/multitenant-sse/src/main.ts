@@ -5,12 +5,12 @@ import { checkDatabase, configureFactory, createServer, ensureInitialized, shutd
 import { installShutdownHandlers, JWTAuthProvider, wrapServer } from '@mcp-factory/mcp-auth';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { loadConfig, SECRET_VARIABLES } from './config';
-import { generateDevSecret, mintDevToken } from './dev-token';
+import { devTokenNotice, generateDevSecret } from './dev-token';
 import { loadTestToolLibraries } from './test-tool-libraries';
 import { toolLibraries } from './tool-libraries';
 
 async function main(): Promise<void> {
-  const { env, database, migrationDatabase, migrateOnStart, logFormat, testToolLibraries } = loadConfig();
+  const { env, database, migrationDatabase, migrateOnStart, logFormat, testToolLibraries, printDevToken } = loadConfig();
   // Parsed and passed down: code that reads the environment later (a tool library) finds no credentials.
   for (const name of SECRET_VARIABLES) delete process.env[name];
   const logger = createLogger({ level: env.LOG_LEVEL, format: logFormat, defaultMeta: { app: 'multitenant-sse' } });
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     requiredScopes: env.JWT_REQUIRED_SCOPES,
+    clockTolerance: env.JWT_CLOCK_TOLERANCE_S,
   });
 
   const wrapped = wrapServer({
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
       allowedOrigins: env.ALLOWED_ORIGINS,
     },
     publicUrl: env.PUBLIC_URL,
+    // Default: the JWT issuers (JWTAuthProvider names them).
+    protectedResource: env.AUTHORIZATION_SERVERS ? { authorizationServers: env.AUTHORIZATION_SERVERS } : undefined,
     maxSessions: env.MAX_SESSIONS,
     maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
     sessionIdleTimeoutMs: env.SESSION_IDLE_TIMEOUT_MS,
@@ -52,22 +55,31 @@ async function main(): Promise<void> {
     maxBodyBytes: env.MAX_BODY_BYTES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
+    metrics: {
+      // Only the tools this service registers become label values; any other name a client sends is `unknown`.
+      toolNames: tools.flatMap((library) => library.tools.map((tool) => tool.name)),
+      port: env.METRICS_PORT,
+      host: env.METRICS_HOST,
+      token: env.METRICS_TOKEN,
+    },
     readinessCheck: checkDatabase,
     onShutdown: shutdownFactory,
     logger,
   });
   const { url } = await wrapped.start();
   installShutdownHandlers(wrapped, { logger });
-  logger.info('Listening', { mcp: `${url}/mcp`, sse: `${url}/sse`, stateless: env.STATELESS, database: database.engine });
+  logger.info('Listening', { mcp: `${url}/mcp`, sse: `${url}/sse`, metrics: wrapped.metricsAddress?.url, stateless: env.STATELESS, database: database.engine });
 
-  if (!env.JWT_SECRET && jwtSecret) {
-    const token = await mintDevToken(jwtSecret, { userId: 'demo-user', issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, scopes: env.JWT_REQUIRED_SCOPES });
-    process.stdout.write(
-      `\nDevelopment mode: no JWT_SECRET, so this run generated one. A token for user "demo-user" (12 h):\n\n  ${token}\n\n` +
-        `Streamable HTTP: ${url}/mcp    legacy SSE: ${url}/sse\n` +
-        `Try: npx @modelcontextprotocol/inspector@latest --cli ${url}/mcp --transport http --header "Authorization: Bearer ${token}" --method tools/list\n\n`,
-    );
-  }
+  const notice = await devTokenNotice({
+    url,
+    secret: jwtSecret,
+    generated: !env.JWT_SECRET && jwtSecret !== undefined,
+    print: printDevToken,
+    issuer: env.JWT_ISSUER?.[0],
+    audience: env.JWT_AUDIENCE,
+    scopes: env.JWT_REQUIRED_SCOPES,
+  });
+  if (notice) process.stdout.write(notice);
 }
 
 main().catch((error: unknown) => {

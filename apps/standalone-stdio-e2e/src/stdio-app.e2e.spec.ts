@@ -45,7 +45,7 @@ describe('standalone-stdio over stdio', () => {
     expect(text(greeting)).toBe('Hello, Ada! This server is running for user "desk-user".');
 
     const unknown = await first.client.callTool({ name: 'no_such_tool', arguments: {} }).catch((e: unknown) => e);
-    expect(unknown).toMatchObject({ code: ErrorCode.MethodNotFound });
+    expect(unknown).toMatchObject({ code: ErrorCode.InvalidParams, message: 'MCP error -32602: Unknown tool: no_such_tool' });
 
     const pid = first.transport.pid;
     expect(pid).toBeGreaterThan(0);

@@ -98,4 +98,9 @@ export interface ServerOptions {
   tools?: readonly ToolLibrary[];
   /** Instructions sent to the client in `initialize`. */
   instructions?: string;
+  /**
+   * What a failing tool shows its caller: `detailed` (default here: the error's own message, as a
+   * desktop user needs it) or `generic` (a fixed sentence with an error id; the detail goes to the log).
+   */
+  toolErrors?: 'generic' | 'detailed';
 }

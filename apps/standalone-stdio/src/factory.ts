@@ -62,9 +62,10 @@ export function configureFactory(config: FactoryConfig): void {
 }
 
 /**
- * A new, unconnected MCP server for one user, with this app's name and tool libraries unless
- * `options` says otherwise. Rejects with code `ERR_USER_ID_REQUIRED` for a blank `userId`, and
- * `ERR_INIT_FAILED` when shared initialisation fails (the next call retries).
+ * A new, unconnected MCP server for one user, with this app's name, tool libraries and detailed
+ * tool errors (as the desktop app shows them) unless `options` says otherwise. Rejects with code
+ * `ERR_USER_ID_REQUIRED` for a blank `userId`, and `ERR_INIT_FAILED` when shared initialisation
+ * fails (the next call retries).
  *
  * @example
  * configureFactory({ database: { engine: 'embedded', dataDir: './data' } });
@@ -73,7 +74,7 @@ export function configureFactory(config: FactoryConfig): void {
  */
 export async function createServer(accessToken: string, userId: string, options: ServerOptions = {}): Promise<FactoryServer> {
   const { tools = toolLibraries, ...rest } = options;
-  return createCoreServer(accessToken, userId, { name: 'mcp-factory-stdio', ...rest, tools: coreLibraries(tools) });
+  return createCoreServer(accessToken, userId, { name: 'mcp-factory-stdio', toolErrors: 'detailed', ...rest, tools: coreLibraries(tools) });
 }
 
 /** Initialises shared resources once per process (`createServer` calls it): opens the database when `eager`. */

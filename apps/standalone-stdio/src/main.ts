@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   configureFactory({ database: config.database, databaseOpening: 'background', logger });
 
   const session = await serveStdio({
-    serverFactory: (accessToken, userId) => createServer(accessToken, userId, { name: 'mcp-factory-stdio', tools: toolLibraries }),
+    // `detailed`: the one user runs the app too, and "in use by process N" or "move the damaged directory
+    // aside" is what they need to fix it (the service keeps core-factory's generic default for tenants).
+    serverFactory: (accessToken, userId) => createServer(accessToken, userId, { name: 'mcp-factory-stdio', tools: toolLibraries, toolErrors: 'detailed' }),
     userId: config.userId,
     accessToken: config.accessToken,
     logger,

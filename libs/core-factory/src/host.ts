@@ -3,6 +3,7 @@
 // module-boundary rules forbid it to scope:tools libraries (their specs excepted).
 export { createServer } from './lib/server/create-server';
 export type { ServerOptions } from './lib/server/create-server';
+export type { ToolErrorDetail } from './lib/server/tool-failure';
 export {
   configureFactory,
   ensureInitialized,

@@ -9,6 +9,7 @@ export {
   DuplicateToolError,
   DatabaseNotConfiguredError,
   FactoryAlreadyConfiguredError,
+  ToolError,
   coreFactoryErrors,
 } from './lib/errors';
 export type { CoreFactoryErrorCode } from './lib/errors';

@@ -29,7 +29,7 @@ export { SessionManager } from './lib/session/session-manager';
 export type { Session, SessionKind, SessionManagerOptions, SessionReservation, Closable } from './lib/session/session-manager';
 export { TokenBucketLimiter } from './lib/http/rate-limiter';
 export type { RateLimitOptions } from './lib/http/rate-limiter';
-export { RequestGuard } from './lib/http/request-guard';
+export { RequestGuard, isLoopbackHost } from './lib/http/request-guard';
 export type { RequestGuardOptions } from './lib/http/request-guard';
 export { McpAuthMetrics } from './lib/metrics/metrics';
 export type { MetricsOptions } from './lib/metrics/metrics';

@@ -25,6 +25,8 @@ export interface ServiceProcess {
   readonly baseUrl: string;
   /** stderr so far (the first and last 256 KB when it is long). */
   stderr(): string;
+  /** stdout so far, kept the same way (the development-token notice is written there). */
+  stdout(): string;
   /** Resolves when the process exits. */
   readonly exited: Promise<ExitInfo>;
   /** Resolves once stderr holds a JSON log line with this `message` (polls every 20 ms, at most `timeoutMs`). */
@@ -101,6 +103,7 @@ export function runToExit(env: Record<string, string>, timeoutMs = 30_000): Prom
 export function startService(extraEnv: Record<string, string>, timeoutMs = 30_000, entry: ServiceEntry = 'source'): Promise<ServiceProcess> {
   const child = spawnService(serviceEnv(extraEnv), entry);
   const err = collector();
+  const out = collector();
   const exited = new Promise<ExitInfo>((resolveExit) => child.on('exit', (code, signal) => resolveExit({ code, signal })));
   let pending = '';
   return new Promise<ServiceProcess>((resolveStart, rejectStart) => {
@@ -112,7 +115,7 @@ export function startService(extraEnv: Record<string, string>, timeoutMs = 30_00
       clearTimeout(timer);
       rejectStart(new Error(`service exited (code ${code}, signal ${signal}) before listening:\n${err.text()}`));
     });
-    child.stdout?.resume(); // never let a full stdout pipe block the child
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk)); // read always: a full pipe would block the child
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       err.push(chunk);
       if (pending === null) return;
@@ -128,6 +131,7 @@ export function startService(extraEnv: Record<string, string>, timeoutMs = 30_00
           pid: child.pid as number,
           baseUrl: url,
           stderr: err.text,
+          stdout: out.text,
           exited,
           async waitForLog(message: string, waitTimeoutMs = 10_000) {
             const needle = `"message":${JSON.stringify(message)}`;

@@ -39,12 +39,27 @@ export class FactoryAlreadyConfiguredError extends McpFactoryError {
   }
 }
 
+/**
+ * A tool's message for the caller. Throw it from a handler when the caller can act on the reason
+ * (`No note "todo"`, `limit must be below 100`): its message becomes the text of an `isError` result
+ * as written. Anything else a handler throws reaches the caller only as a generic message with an
+ * error id (unless the server runs with `toolErrors: 'detailed'`); the detail goes to the log.
+ *
+ * @example
+ * if (!note) throw new ToolError(`No note "${key}"`);
+ */
+export class ToolError extends McpFactoryError {
+  static override readonly code = 'ERR_TOOL';
+  override readonly code = 'ERR_TOOL';
+}
+
 export const coreFactoryErrors = {
   UserIdRequiredError,
   InitializationFailedError,
   DuplicateToolError,
   DatabaseNotConfiguredError,
   FactoryAlreadyConfiguredError,
+  ToolError,
 } as const;
 
 export type CoreFactoryErrorCode = (typeof coreFactoryErrors)[keyof typeof coreFactoryErrors]['code'];

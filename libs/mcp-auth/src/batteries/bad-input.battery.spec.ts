@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { connectClient, createTestServerFactory, rawRequest, signTestToken, type ConnectedClient, type RawResponse, type TestServerFactory } from '../testing';
-import { exposeGc, healthy, INIT_BODY, MCP_HEADERS, settledHeap, sleep, startWrapped, type StartedServer } from './battery-helpers';
+import { exposeGc, healthy, INIT_BODY, MCP_HEADERS, messagesOf, settledHeap, sleep, startWrapped, type StartedServer } from './battery-helpers';
 
 /*
  * Bad input battery (issue 9, part 2): garbage JSON-RPC posted to /mcp with a valid token, with and
@@ -33,19 +33,6 @@ function isJsonRpcError(value: unknown): boolean {
 function isJsonRpcResponse(value: unknown): boolean {
   const m = value as JsonRpcLike | undefined;
   return !!m && m.jsonrpc === '2.0' && ('result' in m ? m.id !== undefined : isJsonRpcError(m));
-}
-
-/** The JSON-RPC messages in a 200 answer (SSE `data:` lines or a JSON body). */
-function messagesOf(res: RawResponse): unknown[] {
-  const type = String(res.headers['content-type'] ?? '');
-  if (type.startsWith('text/event-stream')) {
-    return res.body
-      .split('\n')
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => JSON.parse(line.slice(5)));
-  }
-  const json = JSON.parse(res.body);
-  return Array.isArray(json) ? json : [json];
 }
 
 /** Describes why an answer breaks the contract, or undefined when it is fine. */

@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { JWTAuthProvider, type JWTAuthProviderConfig } from '../lib/auth/jwt-auth-provider';
 import type { ServerWrapperConfig } from '../lib/server/config';
 import { wrapServer, type AuthenticatedServerWrapper } from '../lib/server/wrap-server';
-import { rawRequest, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, type RawResponse, type TestServerFactory } from '../testing';
+import { connectClient, rawRequest, signTestToken, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, type ConnectedClient, type RawResponse, type TestServerFactory } from '../testing';
 
 /*
  * Shared by the security batteries (`*.battery.spec.ts`). Kept free of jest globals so it also
@@ -48,6 +48,39 @@ export async function startWrapped(
   });
   const { url } = await wrapped.start();
   return { wrapped, url };
+}
+
+/**
+ * The wrapper and SDK clients one test starts, all closed by `reset()` (the battery's `afterEach`).
+ *
+ * @example
+ * const t = new PerTest();
+ * afterEach(() => t.reset());
+ * const { url } = await t.start(createTestServerFactory());
+ * const alice = await t.connect(url, 'alice');
+ */
+export class PerTest {
+  server: StartedServer | undefined;
+  private clients: ConnectedClient[] = [];
+
+  async start(...args: Parameters<typeof startWrapped>): Promise<StartedServer> {
+    this.server = await startWrapped(...args);
+    return this.server;
+  }
+
+  /** The SDK client over Streamable HTTP as `sub`, with scope `mcp`. */
+  async connect(url: string, sub: string): Promise<ConnectedClient> {
+    const client = await connectClient({ baseUrl: url, token: await signTestToken({ sub, scope: 'mcp' }), transport: 'streamable-http' });
+    this.clients.push(client);
+    return client;
+  }
+
+  async reset(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.close().catch(() => undefined)));
+    this.clients = [];
+    await this.server?.wrapped.stop();
+    this.server = undefined;
+  }
 }
 
 /** `error.data.code` of one of our JSON-RPC error bodies, if present. */
@@ -94,8 +127,10 @@ export async function openStream(url: string, headers: Record<string, string>, t
 /**
  * Writes raw bytes on a fresh TCP connection and collects what comes back until the peer closes
  * (or `timeoutMs`). A reset after some bytes arrived still resolves with those bytes.
+ * `readAfterWrite` reads nothing until the whole payload is written, as a blocking client
+ * (`sendall`, then `recv`) does: a server that closes mid-upload then costs it the answer.
  */
-export function rawExchange(port: number, payload: string | Buffer, timeoutMs = 3000): Promise<{ text: string; error?: string }> {
+export function rawExchange(port: number, payload: string | Buffer, timeoutMs = 3000, readAfterWrite = false): Promise<{ text: string; error?: string }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const socket = netConnect({ host: '127.0.0.1', port });
@@ -105,10 +140,16 @@ export function rawExchange(port: number, payload: string | Buffer, timeoutMs = 
       done = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve({ text: Buffer.concat(chunks).toString('latin1'), error: error?.message });
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), error: (error as NodeJS.ErrnoException | undefined)?.code ?? error?.message });
     };
     const timer = setTimeout(() => finish(new Error('timeout')), timeoutMs);
-    socket.on('connect', () => socket.write(payload));
+    if (readAfterWrite) socket.pause();
+    socket.on('connect', () =>
+      socket.write(payload, (error) => {
+        if (error) finish(error);
+        else if (readAfterWrite) socket.resume();
+      }),
+    );
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => finish());
     socket.on('close', () => finish());
@@ -170,6 +211,29 @@ export async function startJwksServer(keys: unknown[]): Promise<JwksServer> {
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** The JSON-RPC messages of a 200 answer: the `data:` lines of an SSE stream, or a JSON body (one or a batch). */
+export function messagesOf(res: RawResponse): unknown[] {
+  const type = String(res.headers['content-type'] ?? '');
+  if (type.startsWith('text/event-stream')) {
+    return res.body
+      .split('\n')
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => JSON.parse(line.slice(5)));
+  }
+  const json = JSON.parse(res.body);
+  return Array.isArray(json) ? json : [json];
+}
+
+/** Polls `check` every 10 ms until it is true; false when `timeoutMs` passes first. */
+export async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await sleep(10);
+  }
+  return true;
 }
 
 /** Resolves after `ms`. */

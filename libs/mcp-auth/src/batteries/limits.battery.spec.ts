@@ -1,5 +1,5 @@
-import { connectClient, createTestServerFactory, rawRequest, signTestToken, type ConnectedClient } from '../testing';
-import { errorCode, healthy, INIT_BODY, MCP_HEADERS, openStream, rawExchange, sleep, startWrapped, type StartedServer } from './battery-helpers';
+import { createTestServerFactory, rawRequest, signTestToken } from '../testing';
+import { errorCode, healthy, INIT_BODY, MCP_HEADERS, openStream, PerTest, rawExchange, sleep } from './battery-helpers';
 
 /*
  * Limits battery (issue 9, part 3): body size (declared and chunked), body deadline while other
@@ -10,38 +10,28 @@ const auth = async (sub: string) => ({ Authorization: `Bearer ${await signTestTo
 const portOf = (url: string) => Number(new URL(url).port);
 
 describe('battery: limits', () => {
-  let server: StartedServer | undefined;
-  let clients: ConnectedClient[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    clients = [];
-    await server?.wrapped.stop();
-    server = undefined;
-  });
-  const connect = async (url: string, sub: string) => {
-    const client = await connectClient({ baseUrl: url, token: (await auth(sub)).Authorization.slice(7), transport: 'streamable-http' });
-    clients.push(client);
-    return client;
-  };
+  const t = new PerTest();
+  afterEach(() => t.reset());
+  const connect = (url: string, sub: string) => t.connect(url, sub);
 
   describe('body size (maxBodyBytes 16 KiB)', () => {
     const LIMIT = 16 * 1024;
     const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(4 * LIMIT) } });
 
-    it('a declared Content-Length over the limit → 413 before the body is read, no factory call', async () => {
+    it('a declared Content-Length over the limit → 413 (the body is read and dropped first), no factory call', async () => {
       const fixture = createTestServerFactory();
-      server = await startWrapped(fixture, { maxBodyBytes: LIMIT });
+      const server = await t.start(fixture, { maxBodyBytes: LIMIT });
       const res = await rawRequest(`${server.url}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, ...(await auth('alice')) }, body: big, timeoutMs: 3000 });
       expect(res.status).toBe(413);
       expect(errorCode(res)).toBe('ERR_BODY_TOO_LARGE');
-      expect(res.headers['connection']).toBe('close');
+      expect(res.headers['connection']).toBe('close'); // rawRequest asks for close; the server honours it
       expect(fixture.calls).toBe(0);
       expect(await healthy(server.url)).toBe(true);
     });
 
     it('a chunked body without a length that grows past the limit → 413, also inside a live session', async () => {
       const fixture = createTestServerFactory();
-      server = await startWrapped(fixture, { maxBodyBytes: LIMIT });
+      const server = await t.start(fixture, { maxBodyBytes: LIMIT });
       const alice = await connect(server.url, 'alice');
       async function* chunks() {
         for (let i = 0; i < 8; i++) {
@@ -67,7 +57,7 @@ describe('battery: limits', () => {
 
   it('a body that never finishes → 408 within requestTimeoutMs while other users are served', async () => {
     const TIMEOUT = 1000;
-    server = await startWrapped(createTestServerFactory(), { requestTimeoutMs: TIMEOUT });
+    const server = await t.start(createTestServerFactory(), { requestTimeoutMs: TIMEOUT });
     const bob = await connect(server.url, 'bob');
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -110,7 +100,7 @@ describe('battery: limits', () => {
     ];
     it.each(floods)('%s → 431, the server stays up and keeps serving', async (_name, headers) => {
       const fixture = createTestServerFactory();
-      server = await startWrapped(fixture);
+      const server = await t.start(fixture);
       const a = await auth('alice');
       const reply = await rawExchange(
         portOf(server.url),
@@ -130,7 +120,7 @@ describe('battery: limits', () => {
 
     it('8 concurrent initializes → exactly 3 sessions, 5 × 429 with a clear body; /sse counts too; others unaffected; DELETE frees a slot', async () => {
       const fixture = createTestServerFactory();
-      server = await startWrapped(fixture, { maxSessionsPerUser: 3 });
+      const server = await t.start(fixture, { maxSessionsPerUser: 3 });
       const url = server.url;
       const results = await Promise.all(Array.from({ length: 8 }, () => init(url, 'alice')));
       const statuses = results.map((r) => r.status).sort();
@@ -157,7 +147,7 @@ describe('battery: limits', () => {
 
   it('rate limit → 429 with a truthful Retry-After, per user, on /mcp and /sse', async () => {
     // 4 requests per 4 s: a burst of 4, then one token every second.
-    server = await startWrapped(createTestServerFactory(), { rateLimit: { maxRequests: 4, windowMs: 4000 } });
+    const server = await t.start(createTestServerFactory(), { rateLimit: { maxRequests: 4, windowMs: 4000 } });
     const url = server.url;
     const alice = await auth('alice');
     const get = () => rawRequest(`${url}/mcp`, { method: 'GET', headers: { ...MCP_HEADERS, ...alice }, timeoutMs: 3000 });
@@ -182,7 +172,7 @@ describe('battery: limits', () => {
   });
 
   it("honors a client's Connection: close even on the SDK's SSE responses (RFC 9112 §9.6)", async () => {
-    server = await startWrapped(createTestServerFactory());
+    const server = await t.start(createTestServerFactory());
     const a = await auth('alice');
     const reply = await rawExchange(
       portOf(server.url),

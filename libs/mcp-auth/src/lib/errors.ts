@@ -154,11 +154,14 @@ export class RouteNotFoundError extends McpAuthError {
   }
 }
 
-/** The route exists but not for this HTTP method. */
+/** The route exists but not for this HTTP method; `allow` lists the methods it serves (the `Allow` header, RFC 9110 §15.5.6). */
 export class MethodNotAllowedError extends McpAuthError {
   static override readonly code = 'ERR_METHOD_NOT_ALLOWED';
   override readonly code = 'ERR_METHOD_NOT_ALLOWED';
-  constructor(message = 'Method not allowed') {
+  constructor(
+    readonly allow: readonly string[],
+    message = 'Method not allowed',
+  ) {
     super(message);
   }
 }

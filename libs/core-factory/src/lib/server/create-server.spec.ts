@@ -1,4 +1,3 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { createMemoryLogger } from '@mcp-factory/shared-util';
 import { z } from 'zod';
 import { connectInMemoryClient, resultText } from '../../testing';
@@ -157,56 +156,7 @@ describe('tools', () => {
   });
 });
 
-describe('error paths', () => {
-  it('unknown tool → MethodNotFound', async () => {
-    const { client, close } = await connectInMemoryClient(await createServer('t', 'alice', { tools: testTools }));
-    const error = await client.callTool({ name: 'nope', arguments: {} }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(McpError);
-    expect(error).toMatchObject({ code: ErrorCode.MethodNotFound });
-    expect((error as Error).message).toContain('Unknown tool: nope');
-    await close();
-  });
-
-  it('arguments that fail the schema → InvalidParams naming the field', async () => {
-    const { client, close } = await connectInMemoryClient(await createServer('t', 'alice', { tools: testTools }));
-    const error = await client.callTool({ name: 'add', arguments: { a: 1, b: 'two' } }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: ErrorCode.InvalidParams });
-    expect((error as Error).message).toMatch(/Invalid arguments for tool add: b: .*number/);
-    await close();
-  });
-
-  it('a throwing handler → isError result with the message, logged with tool and userId', async () => {
-    const { logger, entries } = createMemoryLogger();
-    const { client, close } = await connectInMemoryClient(await createServer('t', 'dave', { tools: testTools, logger }));
-    const result = await client.callTool({ name: 'broken', arguments: {} });
-    expect(result.isError).toBe(true);
-    expect(resultText(result)).toBe('disk on fire');
-    expect(entries).toContainEqual(
-      expect.objectContaining({ level: 'error', message: 'Tool failed', tool: 'broken', userId: 'dave', error: 'disk on fire' }),
-    );
-    // The server keeps serving after a tool failed.
-    expect(resultText(await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } }))).toBe('5');
-    await close();
-  });
-
-  it('a tool asking for the database when none is configured gets an isError result', async () => {
-    const needsDb = defineTool({
-      name: 'needs_db',
-      description: 'Touches the database',
-      input: z.object({}),
-      handler: async (_args, ctx) => {
-        await ctx.db();
-        return 'unreachable';
-      },
-    });
-    const tools = [defineToolLibrary('db', [needsDb])];
-    const { client, close } = await connectInMemoryClient(await createServer('t', 'erin', { tools }));
-    const result = await client.callTool({ name: 'needs_db', arguments: {} });
-    expect(result.isError).toBe(true);
-    expect(resultText(result)).toMatch(/No database is configured/);
-    await close();
-  });
-});
+// The error paths of tools/call (unknown tool, bad params, failing handlers): register-tool-handlers.spec.ts.
 
 describe('shared per process', () => {
   it('hands every server the same JSON Schema validator, which validates on demand', async () => {

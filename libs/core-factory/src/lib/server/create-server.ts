@@ -5,6 +5,7 @@ import { ensureInitialized, factoryLogger, sharedJsonSchemaValidator } from '../
 import type { ToolLibrary } from '../tools/tool-contract';
 import { toolRegistryFor } from '../tools/tool-registry';
 import { registerToolHandlers } from './register-tool-handlers';
+import type { ToolErrorDetail } from './tool-failure';
 
 export interface ServerOptions {
   /** Server name reported in `initialize`. Default `mcp-factory`. */
@@ -20,6 +21,12 @@ export interface ServerOptions {
   logger?: Logger;
   /** Instructions sent to the client in `initialize`. */
   instructions?: string;
+  /**
+   * What a caller sees when a tool throws: `generic` (default) — a `ToolError`'s message, else a fixed
+   * sentence with an error id (the detail is logged under it); `detailed` — every error's message, for
+   * an app whose one user also runs it (the desktop app).
+   */
+  toolErrors?: ToolErrorDetail;
 }
 
 const NO_TOOLS: readonly ToolLibrary[] = Object.freeze([]);
@@ -30,7 +37,7 @@ const NO_TOOLS: readonly ToolLibrary[] = Object.freeze([]);
  *
  * @param accessToken - the user's token, handed to tools for calling external APIs on their behalf
  * @param userId - the tenant every tool call is scoped to (required)
- * @param options - name, version, tool libraries, logger
+ * @param options - name, version, tool libraries, logger, what a caller sees of a tool's failure
  *
  * @example
  * const server = await createServer('token', 'alice', { tools: [helloTools] });
@@ -49,6 +56,6 @@ export async function createServer(accessToken: string, userId: string, options:
       jsonSchemaValidator: sharedJsonSchemaValidator(),
     },
   );
-  registerToolHandlers(server, registry, { userId, accessToken: accessToken ?? '', logger: options.logger ?? factoryLogger() });
+  registerToolHandlers(server, registry, { userId, accessToken: accessToken ?? '', logger: options.logger ?? factoryLogger() }, options.toolErrors);
   return server;
 }

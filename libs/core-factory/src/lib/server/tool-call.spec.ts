@@ -53,7 +53,7 @@ describe('a tool call’s context (embedded)', () => {
   afterAll(() => shutdownFactory());
 
   async function call(userId: string, name: string, args: Record<string, unknown> = {}) {
-    const { client, close } = await connectInMemoryClient(await createServer('t', userId, { tools }));
+    const { client, close } = await connectInMemoryClient(await createServer('t', userId, { tools, toolErrors: 'detailed' }));
     try {
       const result = await client.callTool({ name, arguments: args });
       return { isError: result.isError === true, text: resultText(result) };

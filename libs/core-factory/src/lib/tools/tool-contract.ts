@@ -29,9 +29,10 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
   readonly name: string;
   readonly title?: string;
   readonly description: string;
-  /** Validated before the handler runs; a failure is an InvalidParams error naming the field. */
+  /** Validated before the handler runs; a failure is an `isError` result naming the field. */
   readonly input: Input;
   readonly annotations?: ToolAnnotations;
+  /** Throw `ToolError` for a failure the caller should read; anything else reaches them as a generic error with an id. */
   handler(args: z.output<Input>, ctx: ToolContext): Promise<ToolResult>;
 }
 

@@ -7,6 +7,15 @@ describe('database config', () => {
     expect(maskUrl('not a url://u:pw@x')).not.toContain('pw');
   });
 
+  it('masks secrets passed as query parameters too', () => {
+    expect(maskUrl('postgresql://app@db/mcp?password=s3cret&sslmode=require')).toBe('postgresql://app@db/mcp?password=***&sslmode=require');
+    expect(maskUrl('postgresql://app:pw1@db/mcp?sslpassword=pw2&application_name=x&PASSWORD=pw3')).toBe(
+      'postgresql://app:***@db/mcp?sslpassword=***&application_name=x&PASSWORD=***',
+    );
+    expect(maskUrl('https://idp.example/jwks?access_token=tok&api_key=k')).toBe('https://idp.example/jwks?access_token=***&api_key=***');
+    expect(maskUrl('not a url://u@x?password=pw4&db=mcp')).toBe('not a url://u@x?password=***&db=mcp');
+  });
+
   it('describes each engine in one line', () => {
     expect(describeConfig({ engine: 'embedded' })).toBe('embedded PGlite in memory');
     expect(describeConfig({ engine: 'embedded', dataDir: '/d' })).toBe('embedded PGlite at /d');

@@ -53,15 +53,24 @@ export interface ServerDatabaseConfig {
   privilegedRole?: PrivilegedRolePolicy;
 }
 
-/** A connection URL with its password replaced by `***`, safe for logs and error messages. */
+/** Query parameters that carry a secret: libpq's `password`/`sslpassword`, and the usual token and key names. */
+const SECRET_PARAM = /^(?:ssl)?pass(?:word|wd)?$|^pwd$|secret|token|api[-_]?key/i;
+
+/**
+ * A connection URL with every secret replaced by `***` — the password in the user info and in query
+ * parameters (`?password=`, `sslpassword`, `token`, `api_key`, …) — safe for logs and error messages.
+ */
 export function maskUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const name of [...parsed.searchParams.keys()]) if (SECRET_PARAM.test(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
-    // Not a URL we can parse: hide anything between `:` and `@` that looks like a password.
-    return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+    // Not a URL we can parse: hide anything between `:` and `@` that looks like a password, and secret parameters.
+    return url
+      .replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@')
+      .replace(/([?&;]([^=&#;\s]+)=)[^&#;\s]*/g, (match, prefix: string, name: string) => (SECRET_PARAM.test(name) ? `${prefix}***` : match));
   }
 }
 

@@ -40,6 +40,19 @@ describe('JWTAuthProvider', () => {
     expect(await lenient.authenticate(ctx(token))).toMatchObject({ authenticated: true, userId: 'carol' });
   });
 
+  it('tolerates a few seconds of clock skew by default, not more', async () => {
+    const strictDefault = new JWTAuthProvider({ jwtSecret: TEST_JWT_SECRET });
+    const at = (exp: number) => signTestToken({ sub: 'frank' }, TEST_JWT_SECRET, { expiresIn: Math.floor(Date.now() / 1000) + exp });
+    expect(await strictDefault.authenticate(ctx(await at(-2)))).toMatchObject({ authenticated: true, userId: 'frank' });
+    expect(await strictDefault.authenticate(ctx(await at(-30)))).toMatchObject({ authenticated: false, code: 'ERR_AUTH_TOKEN_EXPIRED' });
+  });
+
+  it('names its issuers as the authorization servers of the protected-resource metadata', () => {
+    expect(provider.authorizationServers).toEqual([TEST_ISSUER]);
+    expect(new JWTAuthProvider({ jwtSecret: TEST_JWT_SECRET, issuer: ['https://a', 'https://b'] }).authorizationServers).toEqual(['https://a', 'https://b']);
+    expect(new JWTAuthProvider({ jwtSecret: TEST_JWT_SECRET }).authorizationServers).toEqual([]);
+  });
+
   it('prefers the wrapper-extracted bearerToken', async () => {
     const token = await signTestToken({ sub: 'dave', scope: 'mcp' });
     expect(await provider.authenticate({ ...ctx(), bearerToken: token })).toMatchObject({ authenticated: true, userId: 'dave' });
@@ -52,6 +65,8 @@ describe('JWTAuthProvider', () => {
     [{ jwtSecret: TEST_JWT_SECRET, algorithm: 'RS256' }, 'Algorithm "RS256" is not allowed with a shared secret'],
     [{ jwksUrl: 'https://idp.example/jwks', algorithms: ['HS256'], issuer: 'i', audience: 'a' }, 'Algorithm "HS256" is not allowed with a JWKS'],
     [{ jwksUrl: 'https://idp.example/jwks' }, 'issuer and audience are required when verifying against a JWKS'],
+    [{ jwksUrl: 'http://idp.example/jwks', issuer: 'i', audience: 'a' }, 'jwksUrl must use https (http only on loopback)'],
+    [{ jwtSecret: TEST_JWT_SECRET, clockTolerance: -1 }, 'clockTolerance must be a number of seconds ≥ 0'],
   ])('refuses configuration %j', (config, message) => {
     expect(() => new JWTAuthProvider(config)).toThrow(expect.objectContaining({ code: 'ERR_CONFIGURATION', message }));
   });

@@ -16,13 +16,16 @@ export interface JWTAuthProviderConfig {
   algorithm?: string;
   /** Allowed algorithms. Default `['HS256']` with a secret, `['RS256', 'ES256']` with a JWKS; `none` never. */
   algorithms?: string[];
-  /** Required issuer (`iss`). Required with `jwksUrl`. */
+  /**
+   * Required issuer (`iss`). Required with `jwksUrl`. With several, tenants are keyed by issuer and
+   * subject: the user id is `<iss>|<sub>`. Also the default `authorization_servers` of the RFC 9728 metadata.
+   */
   issuer?: string | string[];
   /** Required audience (`aud`). Required with `jwksUrl`. */
   audience?: string | string[];
-  /** Claim holding the user id. Default `sub` (falls back to `userId`). */
+  /** Claim holding the user id; required on every token. Default `sub`. */
   userIdClaim?: string;
-  /** Seconds of leeway for `exp`/`nbf`. Default 0. */
+  /** Seconds of leeway for `exp`, `nbf` and a future `iat`. Default 5. */
   clockTolerance?: number;
   /** Maximum token age from `iat` (`'1h'`, seconds). Default none. */
   maxTokenAge?: string | number;
@@ -43,6 +46,8 @@ export interface JWTAuthProviderConfig {
  * new JWTAuthProvider({ jwksUrl: 'https://idp.example.com/.well-known/jwks.json', issuer: 'https://idp.example.com', audience: 'mcp' });
  */
 export class JWTAuthProvider implements AuthProvider {
+  /** The configured issuers: what the RFC 9728 metadata names as `authorization_servers` by default. */
+  readonly authorizationServers: readonly string[];
   private readonly verifier: TokenVerifier;
   private readonly requiredScopes: string[];
 
@@ -61,6 +66,7 @@ export class JWTAuthProvider implements AuthProvider {
         ...config.jwks,
       });
     this.requiredScopes = config.requiredScopes ?? [];
+    this.authorizationServers = config.issuer === undefined ? [] : Array.isArray(config.issuer) ? [...config.issuer] : [config.issuer];
   }
 
   async authenticate(context: RequestContext): Promise<AuthResult> {

@@ -1,6 +1,8 @@
 // The HMAC fast path verifies HS256/384/512 tokens with node:crypto instead of jose (issue 8: jose's
 // WebCrypto path was ~20 % of a stateless request). Security then rests on it agreeing with jose, so
-// this property test throws random and mutated tokens at both and demands the same verdict.
+// this property test throws random and mutated tokens at both and demands the same verdict. The
+// reference is jose with `exp` and `sub` required, plus the one rule jose leaves to maxTokenAge
+// (issue 14): an `iat` in the future beyond the clock tolerance is refused.
 import fc from 'fast-check';
 import { jwtVerify } from 'jose';
 import { createHmac } from 'node:crypto';
@@ -9,6 +11,8 @@ import { JoseTokenVerifier } from './token-verifier';
 const SECRET = 'differential-secret-0123456789-abcdef';
 const OTHER_SECRET = 'another-secret-that-is-32-bytes-or-more!';
 const ISSUER = 'https://issuer.test';
+const OTHER_ISSUER = 'https://other-issuer.test';
+const TOLERANCE = 5;
 const AUDIENCE = 'mcp-factory';
 const HASH: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
@@ -37,7 +41,11 @@ const payload = fc.record(
     aud: mostly(fc.constantFrom(AUDIENCE, [AUDIENCE, 'x']), fc.constantFrom('other', ['x'], [], undefined)),
     exp: time(30, 7200),
     nbf: time(-7200, 0),
-    iat: time(-7200, 0),
+    // Mostly past; otherwise just inside or beyond the tolerance, far ahead, or junk.
+    iat: mostly(
+      fc.integer({ min: -7200, max: 0 }).map((delta) => now() + delta),
+      fc.oneof(fc.integer({ min: 1, max: TOLERANCE - 2 }), fc.integer({ min: TOLERANCE + 2, max: 400 * 86_400 })).map((delta) => now() + delta),
+    ),
   },
   { requiredKeys: ['sub', 'iss', 'aud'] },
 );
@@ -68,14 +76,21 @@ const mutation = fc.oneof(
 );
 
 describe('HMAC fast path agrees with jose', () => {
-  const ours = new JoseTokenVerifier({ secret: SECRET, algorithms: ['HS256', 'HS384'], issuer: ISSUER, audience: AUDIENCE, clockTolerance: 5 });
+  const ours = new JoseTokenVerifier({ secret: SECRET, algorithms: ['HS256', 'HS384'], issuer: ISSUER, audience: AUDIENCE, clockTolerance: TOLERANCE });
   const key = new TextEncoder().encode(SECRET);
 
   async function joseAccepts(token: string): Promise<boolean> {
     try {
-      const { payload: claims } = await jwtVerify(token, key, { algorithms: ['HS256', 'HS384'], issuer: ISSUER, audience: AUDIENCE, clockTolerance: 5 });
-      // Ours also needs a user id; jose does not look at `sub`.
-      return typeof claims.sub === 'string' && claims.sub.trim() !== '';
+      const { payload: claims } = await jwtVerify(token, key, {
+        algorithms: ['HS256', 'HS384'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        clockTolerance: TOLERANCE,
+        requiredClaims: ['exp', 'sub'],
+      });
+      // Ours also needs a usable user id (jose checks only that `sub` is there) and no future `iat`.
+      const usableSub = typeof claims.sub === 'string' && claims.sub.trim() !== '';
+      return usableSub && (claims.iat === undefined || claims.iat <= now() + TOLERANCE);
     } catch {
       return false;
     }
@@ -109,6 +124,33 @@ describe('HMAC fast path agrees with jose', () => {
     );
     // The generator reaches both verdicts, so agreement is not vacuous.
     expect(accepted).toBeGreaterThan(5);
+  });
+
+  it('refuses a token without exp or sub, and one issued in the future beyond the tolerance', async () => {
+    const base = { sub: 'alice', iss: ISSUER, aud: AUDIENCE, exp: now() + 60 };
+    const verdict = (payload: Record<string, unknown>) =>
+      ours.verify(sign({ alg: 'HS256', typ: 'JWT' }, payload, SECRET, 'HS256')).then(
+        () => 'accepted',
+        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+      );
+    expect(await verdict({ ...base, exp: undefined })).toBe('ERR_AUTH_TOKEN_INVALID: Token claim check failed: exp');
+    expect(await verdict({ ...base, sub: undefined, userId: 'alice' })).toBe('ERR_AUTH_TOKEN_INVALID: Token has no sub claim');
+    expect(await verdict({ ...base, iat: now() + 365 * 86_400 })).toBe('ERR_AUTH_TOKEN_INVALID: Token claim check failed: iat');
+    expect(await verdict({ ...base, iat: now() + TOLERANCE - 2 })).toBe('accepted');
+    expect(await verdict({ ...base, nbf: now() + TOLERANCE + 60 })).toBe('ERR_AUTH_TOKEN_INVALID: Token claim check failed: nbf');
+  });
+
+  it('with several issuers keys the tenant by issuer and subject, on both paths', async () => {
+    const issuers = [ISSUER, OTHER_ISSUER];
+    const fast = new JoseTokenVerifier({ secret: SECRET, issuer: issuers, audience: AUDIENCE });
+    const viaJose = new JoseTokenVerifier({ secret: SECRET, issuer: issuers, audience: AUDIENCE, maxTokenAge: '1h' });
+    for (const verifier of [fast, viaJose]) {
+      const userIds = await Promise.all(
+        issuers.map((iss) => verifier.verify(sign({ alg: 'HS256', typ: 'JWT' }, { sub: 'alice', iss, aud: AUDIENCE, exp: now() + 60, iat: now() }, SECRET, 'HS256'))),
+      );
+      expect(userIds.map((v) => v.userId)).toEqual([`${ISSUER}|alice`, `${OTHER_ISSUER}|alice`]);
+    }
+    expect(() => new JoseTokenVerifier({ secret: SECRET, issuer: ['a|b', 'c'] })).toThrow('an issuer must not contain "|"');
   });
 
   it('accepts a plain valid token and reports its user and scopes', async () => {

@@ -1,9 +1,14 @@
 import { createHmac, createSecretKey, timingSafeEqual, webcrypto, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ConfigurationError, TokenExpiredError, TokenInvalidError, type McpAuthError } from '../errors';
+import { isLoopbackHost } from '../http/request-guard';
 
 /** A verified token, reduced to what the wrapper needs. */
 export interface VerifiedToken {
+  /**
+   * The tenant: the user claim (`sub`), or `<iss>|<sub>` when more than one issuer is allowed — two
+   * issuers may hand out the same `sub` to different people, and they must not share a tenant.
+   */
   userId: string;
   scopes: string[];
   /** `exp`, seconds since the epoch. */
@@ -28,17 +33,23 @@ const ASYMMETRIC = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'
 export interface JoseTokenVerifierOptions {
   /** Shared secret for HS256/384/512. At least 32 bytes. */
   secret?: string | Uint8Array;
-  /** JWKS endpoint for RS, PS, ES and EdDSA algorithms. Keys are cached, refetched on an unknown `kid`, and refetches are rate-bounded (jose's `createRemoteJWKSet`). */
+  /**
+   * JWKS endpoint for RS, PS, ES and EdDSA algorithms: `https`, or `http` on loopback only. Keys are
+   * cached, refetched on an unknown `kid`, and refetches are rate-bounded (jose's `createRemoteJWKSet`).
+   */
   jwksUrl?: string | URL;
   /** Allowed `alg` values. Default `['HS256']` with a secret, `['RS256', 'ES256']` with a JWKS. `none` is always refused. */
   algorithms?: string[];
-  /** Required `iss`. Required with `jwksUrl`; optional with a dedicated secret. */
+  /**
+   * Required `iss`. Required with `jwksUrl`; optional with a dedicated secret. With more than one,
+   * the user id is `<iss>|<sub>` (an issuer holding `|` is then refused, so the pair stays unambiguous).
+   */
   issuer?: string | string[];
   /** Required `aud`. Required with `jwksUrl`; optional with a dedicated secret. */
   audience?: string | string[];
-  /** Claim that holds the user id. Default `sub` (falls back to `userId`, as upstream does). */
+  /** Claim that holds the user id; every token must carry it, a non-blank string. Default `sub`. */
   userIdClaim?: string;
-  /** Seconds of leeway for `exp`/`nbf`. Default 0. */
+  /** Seconds of leeway for `exp`, `nbf` and a future `iat`. Default {@link DEFAULT_CLOCK_TOLERANCE_S}. */
   clockTolerance?: number;
   /** Upper bound for token age from `iat`, e.g. `'1h'`. Default none. */
   maxTokenAge?: string | number;
@@ -52,21 +63,36 @@ export interface JoseTokenVerifierOptions {
 
 const HMAC_HASH: Record<string, string> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
 
+/** Default leeway, seconds, for clocks that disagree a little: `exp`, `nbf` and `iat` in the future. */
+export const DEFAULT_CLOCK_TOLERANCE_S = 5;
+
 /**
- * The jose-backed {@link TokenVerifier}. With a shared secret (HS256/384/512) and no `maxTokenAge`,
- * every token is verified synchronously with node:crypto (HMAC over the signing input, constant-time
- * compare, then the same claim checks jose makes): jose's WebCrypto path costs an async job and a
- * key import per call, ~20 % of a stateless request. Otherwise jose verifies, with the key prepared
- * once (HMAC `CryptoKey`s per algorithm, or a cached remote JWKS).
+ * The jose-backed {@link TokenVerifier}. Every token must carry `exp` and the user claim (`sub`); an
+ * `iat` or `nbf` in the future beyond the clock tolerance is refused. With a shared secret (HS256/384/512)
+ * and no `maxTokenAge`, every token is verified synchronously with node:crypto (HMAC over the signing
+ * input, constant-time compare, then the same claim checks jose makes): jose's WebCrypto path costs an
+ * async job and a key import per call, ~20 % of a stateless request. Otherwise jose verifies, with the
+ * key prepared once (HMAC `CryptoKey`s per algorithm, or a cached remote JWKS).
  *
  * @example
  * const verifier = new JoseTokenVerifier({ secret: process.env.JWT_SECRET!, issuer: 'tenant-manager', audience: 'mcp' });
  * const { userId, scopes } = await verifier.verify(token);
  */
 export class JoseTokenVerifier implements TokenVerifier {
+  /** The allowed issuers (empty when `iss` is not checked). */
+  readonly issuers: readonly string[];
   private readonly key: JWTVerifyGetKey;
-  private readonly verifyOptions: { algorithms: string[]; issuer?: string | string[]; audience?: string | string[]; clockTolerance: number; maxTokenAge?: string | number };
+  private readonly verifyOptions: {
+    algorithms: string[];
+    issuer?: string | string[];
+    audience?: string | string[];
+    clockTolerance: number;
+    maxTokenAge?: string | number;
+    requiredClaims: string[];
+  };
   private readonly userIdClaim: string;
+  /** Several issuers: the user id names the issuer too. */
+  private readonly keyByIssuer: boolean;
   /** Set for the synchronous HMAC path. */
   private readonly secretKey: KeyObject | undefined;
 
@@ -104,20 +130,28 @@ export class JoseTokenVerifier implements TokenVerifier {
       if (!options.issuer || !options.audience) {
         throw new ConfigurationError('issuer and audience are required when verifying against a JWKS');
       }
-      this.key = createRemoteJWKSet(new URL(String(options.jwksUrl)), {
+      this.key = createRemoteJWKSet(jwksEndpoint(options.jwksUrl as string | URL), {
         timeoutDuration: options.jwksTimeoutMs ?? 5000,
         cooldownDuration: options.jwksCooldownMs ?? 30_000,
         cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
       });
     }
+    this.issuers = options.issuer === undefined ? [] : Array.isArray(options.issuer) ? [...options.issuer] : [options.issuer];
+    this.keyByIssuer = this.issuers.length > 1;
+    if (this.keyByIssuer && this.issuers.some((issuer) => issuer.includes('|'))) {
+      throw new ConfigurationError('With several issuers the user id is <iss>|<sub>: an issuer must not contain "|"');
+    }
+    const clockTolerance = options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE_S;
+    if (!Number.isFinite(clockTolerance) || clockTolerance < 0) throw new ConfigurationError('clockTolerance must be a number of seconds ≥ 0');
+    this.userIdClaim = options.userIdClaim ?? 'sub';
     this.verifyOptions = {
       algorithms,
       issuer: options.issuer,
       audience: options.audience,
-      clockTolerance: options.clockTolerance ?? 0,
+      clockTolerance,
       maxTokenAge: options.maxTokenAge,
+      requiredClaims: ['exp', this.userIdClaim],
     };
-    this.userIdClaim = options.userIdClaim ?? 'sub';
   }
 
   async verify(token: string): Promise<VerifiedToken> {
@@ -131,11 +165,16 @@ export class JoseTokenVerifier implements TokenVerifier {
         throw toTypedError(error);
       }
     }
-    const raw = payload[this.userIdClaim] ?? (this.userIdClaim === 'sub' ? payload['userId'] : undefined);
-    if (typeof raw !== 'string' || raw.trim() === '') {
+    // jose checks a future `iat` only together with maxTokenAge; a token minted "later" is refused always.
+    if (typeof payload.iat === 'number' && payload.iat > Math.floor(Date.now() / 1000) + this.verifyOptions.clockTolerance) {
+      throw new TokenInvalidError('Token claim check failed: iat');
+    }
+    const subject = payload[this.userIdClaim];
+    if (typeof subject !== 'string' || subject.trim() === '') {
       throw new TokenInvalidError(`Token has no ${this.userIdClaim} claim`);
     }
-    return { userId: raw, scopes: readScopes(payload), expiresAt: payload.exp, claims: payload };
+    const userId = this.keyByIssuer ? `${payload.iss}|${subject}` : subject;
+    return { userId, scopes: readScopes(payload), expiresAt: payload.exp, claims: payload };
   }
 
   /** Compact JWS, HMAC: the checks of jose's jwtVerify, in its order, with its failure classes. */
@@ -158,6 +197,7 @@ export class JoseTokenVerifier implements TokenVerifier {
     for (const claim of ['iat', 'nbf', 'exp'] as const) {
       if (payload[claim] !== undefined && typeof payload[claim] !== 'number') throw new TokenInvalidError(`Token claim check failed: ${claim}`);
     }
+    if (payload.exp === undefined) throw new TokenInvalidError('Token claim check failed: exp');
     if (payload.nbf !== undefined && payload.nbf > now + clockTolerance) throw new TokenInvalidError('Token claim check failed: nbf');
     if (payload.exp !== undefined && payload.exp <= now - clockTolerance) throw new TokenExpiredError('Token has expired');
     if (issuer !== undefined && (typeof payload.iss !== 'string' || !(Array.isArray(issuer) ? issuer : [issuer]).includes(payload.iss))) {
@@ -170,6 +210,18 @@ export class JoseTokenVerifier implements TokenVerifier {
     }
     return payload;
   }
+}
+
+/** The JWKS URL, parsed: keys fetched over plain http could be swapped on the way, so http is for loopback only. */
+function jwksEndpoint(value: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new ConfigurationError('jwksUrl is not a URL');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) throw new ConfigurationError('jwksUrl must use https (http only on loopback)');
+  return url;
 }
 
 /** A base64url JSON object segment, or undefined when it is not one. */

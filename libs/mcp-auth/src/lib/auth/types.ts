@@ -60,6 +60,11 @@ export type AuthResult = AuthSuccess | AuthFailure;
  */
 export interface AuthProvider {
   authenticate(context: RequestContext): Promise<AuthResult>;
+  /**
+   * Issuers of the tokens this provider accepts: the default `authorization_servers` of the RFC 9728
+   * metadata (`/.well-known/oauth-protected-resource`).
+   */
+  readonly authorizationServers?: readonly string[];
   /** Called once by `start()` (e.g. to import keys). */
   initialize?(): Promise<void>;
   /** Called once by `stop()`. */

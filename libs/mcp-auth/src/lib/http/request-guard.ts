@@ -22,6 +22,11 @@ export interface RequestGuardOptions {
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
 
+/** True for an interface name or address only this machine can reach (`localhost`, `127.x.y.z`, `::1`). */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.includes(host.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 /** Host/Origin validation and CORS headers, computed once from options. */
 export class RequestGuard {
   private readonly hosts: Set<string> | undefined;
@@ -31,7 +36,7 @@ export class RequestGuard {
   private readonly corsAny: boolean;
 
   constructor(options: RequestGuardOptions, bindHost: string) {
-    const loopback = LOOPBACK_HOSTS.includes(bindHost);
+    const loopback = isLoopbackHost(bindHost);
     this.hosts = options.allowedHosts
       ? new Set(options.allowedHosts.map((h) => h.toLowerCase()))
       : loopback
@@ -55,10 +60,7 @@ export class RequestGuard {
 
   /** Throws {@link HostNotAllowedError} / {@link OriginNotAllowedError} when the request must be refused. */
   check(req: IncomingMessage): void {
-    if (this.hosts) {
-      const host = hostnameOf(req.headers.host);
-      if (!host || !this.hosts.has(host)) throw new HostNotAllowedError(`Host header not allowed`);
-    }
+    this.checkHost(req);
     const origin = req.headers.origin;
     if (origin === undefined) return;
     if (this.origins) {
@@ -72,6 +74,18 @@ export class RequestGuard {
       }
       if (!LOOPBACK_HOSTS.includes(host)) throw new OriginNotAllowedError();
     }
+  }
+
+  /** Throws {@link HostNotAllowedError} when a Host allow-list is in force and the request's Host is not on it. */
+  checkHost(req: IncomingMessage): void {
+    if (!this.hosts) return;
+    const host = hostnameOf(req.headers.host);
+    if (!host || !this.hosts.has(host)) throw new HostNotAllowedError(`Host header not allowed`);
+  }
+
+  /** True when the Host header was checked against an allow-list (a Host that reached a handler is then trusted). */
+  get checksHost(): boolean {
+    return this.hosts !== undefined;
   }
 
   /** Adds CORS response headers when CORS is on and the origin is allowed. */

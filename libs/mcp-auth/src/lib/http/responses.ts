@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { httpStatusForCode, type McpAuthError, type McpAuthErrorCode } from '../errors';
+import { httpStatusForCode, MethodNotAllowedError, type McpAuthError, type McpAuthErrorCode } from '../errors';
 
 /** JSON-RPC error codes used in bodies (the SDK uses -32000 for transport errors, -32001 for session not found). */
 function jsonRpcCodeFor(code: McpAuthErrorCode): number {
@@ -11,7 +11,7 @@ function jsonRpcCodeFor(code: McpAuthErrorCode): number {
 
 /**
  * Writes an error as a JSON-RPC error body (what MCP clients expect) carrying our typed code in
- * `error.data.code`. Status comes from {@link httpStatusForCode}. Extra headers first.
+ * `error.data.code`. Status comes from {@link httpStatusForCode}; a 405 carries `Allow`.
  */
 export function sendError(res: ServerResponse, error: McpAuthError, headers?: Record<string, string>): void {
   if (res.headersSent) {
@@ -24,6 +24,7 @@ export function sendError(res: ServerResponse, error: McpAuthError, headers?: Re
     id: null,
   });
   res.statusCode = httpStatusForCode(error.code);
+  if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));
   if (headers) for (const name in headers) res.setHeader(name, headers[name]);
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Content-Length', Buffer.byteLength(body));

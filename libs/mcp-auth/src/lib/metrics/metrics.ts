@@ -12,10 +12,28 @@ export interface MetricsOptions {
   registry?: Registry;
   /** Histogram buckets for tool latency, seconds. */
   toolLatencyBuckets?: number[];
+  /**
+   * Names the `tool` label may take: the tools the server factory registers. Any other name a client
+   * sends is counted as `unknown`, so no client decides the label set. Default: learned from the
+   * servers' own `tools/list` answers (at most {@link MAX_LEARNED_TOOL_NAMES}).
+   */
+  toolNames?: readonly string[];
+  /**
+   * A bearer token `/metrics` requires (`Authorization: Bearer <token>`, compared in constant time).
+   * Without a token and without `port`, `/metrics` is served on the main listener only when that is
+   * bound to loopback.
+   */
+  token?: string;
+  /** Serve `/metrics` on a listener of its own on this port (0 picks one) instead of the main one. */
+  port?: number;
+  /** Interface of the metrics listener. Default `127.0.0.1`. */
+  host?: string;
 }
 
-/** Distinct tool labels kept; further names are counted as `other` so a client cannot blow up cardinality. */
-const MAX_TOOL_LABELS = 100;
+/** Tool names learned from `tools/list` answers, at most. */
+const MAX_LEARNED_TOOL_NAMES = 200;
+/** The label of every tool name that is not registered. */
+const UNKNOWN_TOOL = 'unknown';
 
 /** The Prometheus metrics of one wrapped server. */
 export class McpAuthMetrics {
@@ -27,7 +45,8 @@ export class McpAuthMetrics {
   readonly errors: Counter<'code'>;
   readonly authFailures: Counter<'code'>;
   readonly toolLatency: Histogram<'tool' | 'outcome'>;
-  private readonly toolNames = new Set<string>();
+  private readonly toolNames: Set<string>;
+  private readonly learnsToolNames: boolean;
 
   constructor(options: MetricsOptions = {}) {
     const p = options.prefix ?? 'mcp_';
@@ -47,14 +66,22 @@ export class McpAuthMetrics {
       registers,
     });
     for (const transport of ['streamable-http', 'sse']) this.sessions.set({ transport }, 0);
+    this.toolNames = new Set(options.toolNames ?? []);
+    this.learnsToolNames = options.toolNames === undefined;
   }
 
-  /** A bounded label for a tool name. */
+  /** The `tool` label of a requested name: the name when a server registers it, else `unknown`. */
   toolLabel(name: unknown): string {
-    if (typeof name !== 'string' || name.length > 128) return 'other';
-    if (this.toolNames.has(name)) return name;
-    if (this.toolNames.size >= MAX_TOOL_LABELS) return 'other';
-    this.toolNames.add(name);
-    return name;
+    return typeof name === 'string' && this.toolNames.has(name) ? name : UNKNOWN_TOOL;
+  }
+
+  /** Takes the tool names of a server's `tools/list` answer as registered (unless `toolNames` was given). */
+  learnToolNames(tools: unknown): void {
+    if (!this.learnsToolNames || !Array.isArray(tools)) return;
+    for (const tool of tools) {
+      const name = (tool as { name?: unknown } | null)?.name;
+      if (this.toolNames.size >= MAX_LEARNED_TOOL_NAMES) return;
+      if (typeof name === 'string' && name.length <= 128) this.toolNames.add(name);
+    }
   }
 }

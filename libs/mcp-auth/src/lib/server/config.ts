@@ -122,6 +122,12 @@ export interface ServerWrapperConfig<TOptions = unknown> {
   pooling?: { maxServersPerUser?: number; idleTimeoutMs?: number; maxTotalServers?: number };
   /** Largest accepted request body in bytes (→ 413). Default 1048576. */
   maxBodyBytes?: number;
+  /**
+   * A body over `maxBodyBytes` is read and discarded up to this many bytes before the 413 is sent, so
+   * the client, still uploading, reads the answer instead of a broken pipe; beyond it (or a declared
+   * `Content-Length` beyond it) the 413 closes the connection. Default `max(16 MiB, maxBodyBytes)`.
+   */
+  maxBodyDiscardBytes?: number;
   /** A request body must arrive within this many ms (→ 408). Default 30000. */
   requestTimeoutMs?: number;
   /** `stop()` waits at most this long for in-flight calls. Default 10000. */

@@ -1,6 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { McpAuthMetrics } from '../metrics/metrics';
+import { cancelledRequestId } from '../transport/json-rpc';
 
 /** Counts JSON-RPC requests awaiting a response across all transports, so `stop()` can drain them. */
 export class InFlightTracker {
@@ -44,11 +45,14 @@ export class InFlightTracker {
 interface Pending {
   startedAt: number;
   tool?: string;
+  /** A `tools/list`: its answer names the tools the server registered (the metric's allowed labels). */
+  listsTools?: boolean;
 }
 
 /**
  * Wraps a connected transport's `onmessage`/`send`/`onclose` to see each JSON-RPC request and its
- * response: counts in-flight requests (drain, eviction) and observes `tools/call` latency.
+ * response (or its cancellation): counts in-flight requests (drain, eviction), observes `tools/call`
+ * latency, and learns the tool names a `tools/list` answer registers (the only tool labels kept).
  * Must run after `server.connect(transport)`, which installs the handlers being wrapped.
  */
 export function instrumentTransport(
@@ -62,34 +66,46 @@ export function instrumentTransport(
   const send = transport.send.bind(transport);
   const onclose = transport.onclose;
 
+  const finish = () => {
+    tracker.end();
+    onCountChange?.(-1);
+  };
+  const observe = (entry: Pending, outcome: 'ok' | 'error' | 'cancelled') => {
+    if (entry.tool !== undefined && metrics) metrics.toolLatency.observe({ tool: entry.tool, outcome }, (performance.now() - entry.startedAt) / 1000);
+  };
+
   transport.onmessage = (message, extra) => {
     const m = message as { id?: string | number; method?: string; params?: { name?: unknown } };
     if (m.method !== undefined && m.id !== undefined && !pending.has(m.id)) {
       pending.set(m.id, {
         startedAt: performance.now(),
         tool: m.method === 'tools/call' && metrics ? metrics.toolLabel(m.params?.name) : undefined,
+        listsTools: m.method === 'tools/list',
       });
       tracker.begin();
       onCountChange?.(1);
     }
     onmessage?.(message, extra);
+    // The SDK never answers a cancelled request: without this it would count as in flight forever
+    // (no idle eviction for its session, and a drain that waits for it until the timeout).
+    const cancelled = cancelledRequestId(message);
+    const entry = cancelled === undefined ? undefined : pending.get(cancelled);
+    if (!entry) return;
+    pending.delete(cancelled as string | number);
+    observe(entry, 'cancelled');
+    finish();
   };
 
   transport.send = (message: JSONRPCMessage, options) => {
-    const m = message as { id?: string | number; method?: string; result?: { isError?: boolean }; error?: unknown };
+    const m = message as { id?: string | number; method?: string; result?: { isError?: boolean; tools?: unknown }; error?: unknown };
     if (m.method === undefined && m.id !== undefined) {
       const entry = pending.get(m.id);
       if (entry) {
         pending.delete(m.id);
-        if (entry.tool !== undefined && metrics) {
-          const outcome = m.error !== undefined || m.result?.isError ? 'error' : 'ok';
-          metrics.toolLatency.observe({ tool: entry.tool, outcome }, (performance.now() - entry.startedAt) / 1000);
-        }
+        observe(entry, m.error !== undefined || m.result?.isError ? 'error' : 'ok');
+        if (entry.listsTools && metrics) metrics.learnToolNames(m.result?.tools);
         // The request counts as finished once its response has been handed to the transport.
-        return send(message, options).finally(() => {
-          tracker.end();
-          onCountChange?.(-1);
-        });
+        return send(message, options).finally(finish);
       }
     }
     return send(message, options);
@@ -97,10 +113,7 @@ export function instrumentTransport(
 
   transport.onclose = () => {
     // Requests that will never get a response must not hold up a drain.
-    for (let i = 0; i < pending.size; i++) {
-      tracker.end();
-      onCountChange?.(-1);
-    }
+    for (let i = 0; i < pending.size; i++) finish();
     pending.clear();
     onclose?.();
   };

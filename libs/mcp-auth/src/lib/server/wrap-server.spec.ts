@@ -315,6 +315,7 @@ describe('wrapServer over real HTTP', () => {
     it('/metrics serves Prometheus text from its own registry, with tool latency', async () => {
       const url = await start(createTestServerFactory());
       const alice = await connect(url, 'alice', 'streamable-http');
+      await alice.client.listTools(); // the server's own list names the tools the label may take
       await alice.callText('whoami');
       const res = await rawRequest(`${url}/metrics`);
       expect(res.status).toBe(200);

@@ -50,7 +50,8 @@ export async function signTestToken(claims: TestTokenClaims, secret: string = TE
     const enc = (v: unknown) => base64url.encode(JSON.stringify(v));
     return `${enc({ alg: 'none', typ: 'JWT', ...options.header })}.${enc(body)}.`;
   }
-  let jwt = new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', ...options.header }).setIssuedAt();
+  let jwt = new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', ...options.header });
+  if (payload.iat === undefined) jwt = jwt.setIssuedAt();
   if (audience !== null && payload.aud === undefined) jwt = jwt.setAudience(audience);
   if (issuer !== null && payload.iss === undefined) jwt = jwt.setIssuer(issuer);
   if (expiresIn !== null && payload.exp === undefined) jwt = jwt.setExpirationTime(expiresIn);

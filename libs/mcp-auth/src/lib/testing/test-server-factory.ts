@@ -27,7 +27,7 @@ export interface TestServerFactory {
 /**
  * A real `McpServer` per call with tools scoped to the userId it was built for:
  * `whoami` → the userId; `remember({ note })` / `recall` → that user's notes in `store`;
- * `slow({ ms })` → waits, then answers `done` (graceful-shutdown tests).
+ * `slow({ ms })` → waits (or until cancelled), then answers `done` (graceful-shutdown and cancellation tests).
  *
  * @example
  * const store = new Map<string, string[]>();
@@ -52,9 +52,16 @@ export function createTestServerFactory(options: TestServerFactoryOptions = {}):
       return text(`stored ${notes.length}`);
     });
     server.registerTool('recall', { description: "Lists this user's notes" }, async () => text(JSON.stringify(store.get(userId) ?? [])));
-    server.registerTool('slow', { description: 'Waits ms, then answers', inputSchema: { ms: z.number() } }, async ({ ms }) => {
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      return text('done');
+    server.registerTool('slow', { description: 'Waits ms (or until cancelled), then answers', inputSchema: { ms: z.number() } }, async ({ ms }, extra) => {
+      // A cancelled call stops waiting, so a long `ms` never outlives the test that cancelled it.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        extra.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+      return text(extra.signal.aborted ? 'cancelled' : 'done');
     });
     const close = server.close.bind(server);
     server.close = async () => {

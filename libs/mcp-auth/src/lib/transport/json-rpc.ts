@@ -47,6 +47,13 @@ export function isResponseMessage(message: JSONRPCMessage): message is JSONRPCMe
   return !('method' in message) && ('result' in message || 'error' in message);
 }
 
+/** The request id a `notifications/cancelled` names, if the message is one. */
+export function cancelledRequestId(message: JSONRPCMessage): RequestId | undefined {
+  if ((message as { method?: unknown }).method !== 'notifications/cancelled') return undefined;
+  const id = (message as { params?: { requestId?: unknown } }).params?.requestId;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
 /** An `initialize` request by the SDK's own test (the schema runs only when the method says so). */
 export function isInitializeMessage(message: JSONRPCMessage): boolean {
   return (message as { method?: unknown }).method === 'initialize' && isInitializeRequest(message);

@@ -4,7 +4,9 @@ import { MAX_BATCH_SIZE } from '@modelcontextprotocol/sdk/server/requestBody.js'
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { isInitializeMessage, isRequestMessage, isResponseMessage, parseJsonRpcMessage, requestInfoOf, sseEvent } from './json-rpc';
+import { cancelledRequestId, isInitializeMessage, isRequestMessage, isResponseMessage, parseJsonRpcMessage, requestInfoOf, sseEvent } from './json-rpc';
+import { PostStream } from './post-stream';
+import { armKeepAlive, DEFAULT_KEEP_ALIVE_MS, SSE_HEADERS, writable, writeJsonRpcError } from './sse-stream';
 
 /** Options of {@link StreamableHttpTransport}. */
 export interface StreamableHttpTransportOptions {
@@ -20,37 +22,11 @@ export interface StreamableHttpTransportOptions {
   keepAliveMs?: number;
 }
 
-/** One POST awaiting the responses to its requests. */
-interface PostStream {
-  readonly res: ServerResponse;
-  /** SSE stream (true) or a single JSON body when all responses are in (false). */
-  readonly sse: boolean;
-  /** Request ids of the POST, in body order; `responses[i]` answers `ids[i]`. */
-  readonly ids: RequestId[];
-  readonly responses: Array<JSONRPCMessage | undefined>;
-  remaining: number;
-  /** False once the client went away or the stream was ended. */
-  open: boolean;
-  keepAlive?: NodeJS.Timeout;
-}
-
 /** The standalone GET stream of a session (server-initiated messages). */
 interface StandaloneStream {
   readonly res: ServerResponse;
   keepAlive?: NodeJS.Timeout;
 }
-
-const DEFAULT_KEEP_ALIVE_MS = 15_000;
-/**
- * The SDK's SSE headers minus its `Connection: keep-alive`: HTTP/1.1 connections persist by default,
- * and node, told keep-alive explicitly, ignored a client's `Connection: close` (RFC 9112 §9.6) and
- * then refused that client's next request on the socket with a bare 400.
- */
-const SSE_HEADERS: OutgoingHttpHeaders = {
-  'Content-Type': 'text/event-stream',
-  'Cache-Control': 'no-cache, no-transform',
-  'X-Accel-Buffering': 'no',
-};
 
 /**
  * The MCP Streamable HTTP server transport (spec 2025-03-26 … 2025-11-25) written directly on node's
@@ -164,22 +140,43 @@ export class StreamableHttpTransport implements Transport {
 
     const extra: MessageExtraInfo = { authInfo: req.auth, requestInfo: requestInfoOf(req) };
     if (!hasRequests) {
-      for (const message of messages) this.onmessage?.(message, extra);
+      for (const message of messages) this.dispatch(message, extra);
       res.writeHead(202).end();
       return;
     }
 
-    const ids: RequestId[] = [];
-    for (const message of messages) if (isRequestMessage(message)) ids.push(message.id);
-    const stream: PostStream = { res, sse: !this.enableJsonResponse, ids, responses: new Array(ids.length), remaining: ids.length, open: true };
+    // An id still awaiting its answer in another POST cannot be told apart from this one's: it is
+    // refused here, in this POST's own answer, and never reaches the server.
+    const ids: RequestId[] = messages.filter(isRequestMessage).map((message) => message.id);
+    const busy = new Set(ids.filter((id) => this.requestToStream.has(id)));
+    const stream = new PostStream(res, !this.enableJsonResponse, ids);
     if (stream.sse) {
       res.writeHead(200, this.withSession({ ...SSE_HEADERS }));
       res.flushHeaders();
       res.on('close', () => this.endStream(stream));
     }
-    for (const id of ids) this.requestToStream.set(id, stream);
-    for (const message of messages) this.onmessage?.(message, extra);
-    if (stream.sse && stream.open) stream.keepAlive = this.armKeepAlive(res);
+    for (const id of busy) {
+      const refusal: JSONRPCMessage = { jsonrpc: '2.0', id, error: { code: -32600, message: `Invalid Request: id ${String(id)} is already in use by a pending request` } };
+      while (stream.settle(id, refusal)) if (stream.sse) res.write(sseEvent(refusal));
+    }
+    for (const id of ids) if (!busy.has(id)) this.requestToStream.set(id, stream);
+    for (const message of messages) {
+      if (!(isRequestMessage(message) && busy.has(message.id))) this.dispatch(message, extra);
+    }
+    if (stream.complete) this.finish(stream);
+    else if (stream.sse && stream.open) stream.keepAlive = armKeepAlive(res, this.keepAliveMs);
+  }
+
+  /**
+   * Hands one message to the server. A `notifications/cancelled` also settles the cancelled request's
+   * slot: the server never answers a cancelled request, and its POST must still end.
+   */
+  private dispatch(message: JSONRPCMessage, extra: MessageExtraInfo): void {
+    this.onmessage?.(message, extra);
+    const cancelled = cancelledRequestId(message);
+    if (cancelled === undefined) return;
+    const stream = this.requestToStream.get(cancelled);
+    if (stream?.settle(cancelled, undefined) && stream.complete) this.release(stream);
   }
 
   private async handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -196,7 +193,7 @@ export class StreamableHttpTransport implements Transport {
       clearInterval(stream.keepAlive);
       if (this.standalone === stream) this.standalone = undefined;
     });
-    stream.keepAlive = this.armKeepAlive(res);
+    stream.keepAlive = armKeepAlive(res, this.keepAliveMs);
   }
 
   private async handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -254,21 +251,29 @@ export class StreamableHttpTransport implements Transport {
     const stream = this.requestToStream.get(requestId);
     if (!stream) throw new Error(`No connection established for request ID: ${String(requestId)}`);
     if (stream.sse && stream.open) stream.res.write(sseEvent(message));
-    if (!response) return;
+    if (!response || !stream.settle(requestId, message) || !stream.complete) return;
+    const wasOpen = stream.open;
+    this.release(stream);
+    if (stream.sse && !wasOpen) throw new Error(`No connection established for request ID: ${String(requestId)}`);
+  }
 
-    const index = stream.ids.indexOf(requestId);
-    if (index !== -1 && stream.responses[index] === undefined) stream.remaining -= 1;
-    if (index !== -1) stream.responses[index] = message;
-    if (stream.remaining > 0) return;
+  /** Forgets a settled POST's ids and ends it. */
+  private release(stream: PostStream): void {
     for (const id of stream.ids) if (this.requestToStream.get(id) === stream) this.requestToStream.delete(id);
-    if (stream.sse) {
-      if (!stream.open) throw new Error(`No connection established for request ID: ${String(requestId)}`);
-      this.endStream(stream);
-      return;
-    }
+    this.finish(stream);
+  }
+
+  /** Ends a settled POST: the SSE stream is closed; a JSON answer is written (202 when every request was cancelled). */
+  private finish(stream: PostStream): void {
+    if (stream.sse) return this.endStream(stream);
+    if (!stream.open) return;
     stream.open = false;
     if (!writable(stream.res)) return;
-    const body = JSON.stringify(stream.ids.length === 1 ? stream.responses[0] : stream.responses);
+    const body = stream.jsonBody();
+    if (body === undefined) {
+      stream.res.writeHead(202, this.withSession({})).end();
+      return;
+    }
     stream.res.writeHead(200, this.withSession({ 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) })).end(body);
   }
 
@@ -300,30 +305,14 @@ export class StreamableHttpTransport implements Transport {
     if (writable(stream.res)) stream.res.end();
   }
 
-  private armKeepAlive(res: ServerResponse): NodeJS.Timeout | undefined {
-    if (!(this.keepAliveMs >= 1)) return undefined;
-    const timer = setInterval(() => {
-      if (writable(res)) res.write(': keepalive\n\n');
-      else clearInterval(timer);
-    }, Math.min(this.keepAliveMs, 2 ** 31 - 1));
-    timer.unref();
-    return timer;
-  }
-
   private withSession(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
     if (this.sessionId !== undefined) headers['mcp-session-id'] = this.sessionId;
     return headers;
   }
 
-  /** A JSON-RPC error body with `id: null`, as the SDK answers transport-level failures. */
+  /** A JSON-RPC error body with `id: null`, as the SDK answers transport-level failures (reported to `onerror` unless `report` is false). */
   private reject(res: ServerResponse, status: number, code: number, message: string, report = true, headers?: OutgoingHttpHeaders): void {
     if (report) this.onerror?.(new Error(message));
-    if (res.headersSent || !writable(res)) return;
-    const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
-    res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+    writeJsonRpcError(res, status, code, message, headers);
   }
-}
-
-function writable(res: ServerResponse): boolean {
-  return !res.writableEnded && !res.destroyed;
 }

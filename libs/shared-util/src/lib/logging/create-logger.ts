@@ -1,5 +1,6 @@
 import type winston from 'winston';
 import { DeferredLogger } from './deferred-logger';
+import { isSecretKey, REDACTED, redactValue } from './redact';
 
 /** The structured logger every lib accepts. It is winston's, so `child({ userId })` adds fields to each line. */
 export type Logger = winston.Logger;
@@ -20,9 +21,6 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
-/** Keys whose values never reach a log line, wherever they appear in the metadata. */
-const SECRET_KEYS = new Set(['accesstoken', 'access_token', 'authorization', 'token', 'password', 'jwtsecret', 'secret']);
-
 // winston and its dependencies take tens of milliseconds to load: more than the whole MCP handshake
 // of the desktop app. It is loaded when the first line at an enabled level is written, not before.
 function loadWinston(): typeof winston {
@@ -31,10 +29,11 @@ function loadWinston(): typeof winston {
 
 function buildWinstonLogger(options: LoggerOptions): Logger {
   const w = loadWinston();
+  // Every field at any depth, and the message: `headers.authorization`, `?password=` in a URL, a
+  // `Bearer …` inside a text. winston's info object is its own, so its top level is rewritten in place.
   const redactSecrets = w.format((info) => {
-    for (const key of Object.keys(info)) {
-      if (SECRET_KEYS.has(key.toLowerCase())) (info as Record<string, unknown>)[key] = '[redacted]';
-    }
+    const fields = info as Record<string, unknown>;
+    for (const key of Object.keys(fields)) fields[key] = isSecretKey(key) ? REDACTED : redactValue(fields[key]);
     return info;
   });
   const format =
