@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the service into dist/apps/multitenant-sse: main.js (the server), migrate.js (the separate
-// migration command the container runs before the server), PGlite's engine files for the embedded
-// fallback, and the SQL migrations. Runs with plain `node main.js`; no node_modules needed.
+// migration command the container runs before the server), mint-token.js (HS256 tokens for
+// operators), PGlite's engine files for the embedded fallback, and the SQL migrations. Runs with plain `node main.js`; no node_modules needed.
 // Usage: node apps/multitenant-sse/scripts/build.mjs [--outdir dir] [--minify]
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,12 +18,16 @@ const outdir = path.resolve(args.outdir);
 async function main() {
   const started = Date.now();
   const { metafile, migrations } = await bundleNodeApp({
-    entryPoints: { main: path.join(appRoot, 'src/main.ts'), migrate: path.join(appRoot, 'src/migrate.ts') },
+    entryPoints: {
+      main: path.join(appRoot, 'src/main.ts'),
+      migrate: path.join(appRoot, 'src/migrate.ts'),
+      'mint-token': path.join(appRoot, 'src/mint-token.ts'),
+    },
     outdir,
     tsconfig: path.join(appRoot, 'tsconfig.app.json'),
     minify: args.minify,
   });
-  const manifest = { name: 'mcp-factory-service', version: '0.1.0', private: true, type: 'module', main: './main.js', scripts: { start: 'node main.js', migrate: 'node migrate.js' } };
+  const manifest = { name: 'mcp-factory-service', version: '0.1.0', private: true, type: 'module', main: './main.js', scripts: { start: 'node main.js', migrate: 'node migrate.js', 'mint-token': 'node mint-token.js' } };
   writeFileSync(path.join(outdir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   process.stderr.write(`multitenant-sse: built ${path.relative(workspace, outdir)} in ${Date.now() - started} ms: ${describeBundle(outdir, metafile, migrations)}\n`);
 }

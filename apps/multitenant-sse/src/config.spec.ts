@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from './config';
+import { renderEnvTable, withEnvTable } from '../scripts/env-table';
 
 function problems(env: Record<string, string>, argv: string[] = []): string[] {
   try {
@@ -123,5 +124,13 @@ describe('multitenant-sse config', () => {
     const names = [...source.matchAll(/^\s{4}([A-Z][A-Z_]+): /gm)].map((m) => m[1]);
     expect(names.length).toBeGreaterThan(20);
     for (const name of names) expect(example).toMatch(new RegExp(`^${name}=`, 'm'));
+  });
+
+  it("the README's configuration table is the one rendered from .env.example", () => {
+    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+    const table = renderEnvTable(readFileSync(join(__dirname, '../.env.example'), 'utf8'));
+    // Out of date? `npx nx run multitenant-sse:env-table`
+    expect(withEnvTable(readme, table)).toBe(readme);
+    expect(table.split('\n').length).toBeGreaterThan(30);
   });
 });

@@ -7,13 +7,23 @@ export function generateDevSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** A token for the demo user, so the README's run command works with zero setup. */
-export async function mintDevToken(secret: string, options: { userId: string; issuer?: string; audience?: string; scopes?: string[] }): Promise<string> {
+/** What an HS256 token carries: the tenant (`sub`), and what the service checks (`iss`, `aud`, scopes). */
+export interface MintTokenOptions {
+  userId: string;
+  issuer?: string;
+  audience?: string;
+  scopes?: string[];
+  /** A jose time span: `12h`, `30m`, `7d`. */
+  expiresIn: string;
+}
+
+/** An HS256 token the service accepts with this secret: for the development notice and `mint-token`. */
+export async function mintToken(secret: string, options: MintTokenOptions): Promise<string> {
   let jwt = new SignJWT({ scope: (options.scopes ?? []).join(' ') || undefined })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.userId)
     .setIssuedAt()
-    .setExpirationTime('12h');
+    .setExpirationTime(options.expiresIn);
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(new TextEncoder().encode(secret));
@@ -42,7 +52,7 @@ export interface DevTokenNoticeOptions {
 export async function devTokenNotice(options: DevTokenNoticeOptions): Promise<string | undefined> {
   const endpoints = `Streamable HTTP: ${options.url}/mcp    legacy SSE: ${options.url}/sse\n`;
   if (options.print && options.secret) {
-    const token = await mintDevToken(options.secret, { userId: 'demo-user', issuer: options.issuer, audience: options.audience, scopes: options.scopes });
+    const token = await mintToken(options.secret, { userId: 'demo-user', issuer: options.issuer, audience: options.audience, scopes: options.scopes, expiresIn: '12h' });
     const origin = options.generated ? 'no JWT_SECRET, so this run generated one' : 'signed with JWT_SECRET';
     return (
       `\nDevelopment token for user "demo-user" (12 h; ${origin}):\n\n  ${token}\n\n${endpoints}` +
