@@ -6,19 +6,10 @@ import { callTool, connectAs, get, greetingFor, listMessages, TRANSPORTS, type T
 import { createLeastPrivilegeDatabase, type LeastPrivilegeDatabase } from './support/least-privilege';
 import { startService, type ExitInfo, type ServiceProcess } from './support/service-process';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
-import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
+import { describeWithPostgres, isProcessAlive } from '@mcp-factory/shared-util/testing';
 
 function isRunning(service: ServiceProcess, exit: { value?: ExitInfo }): boolean {
-  return exit.value === undefined && isAlive(service.pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return exit.value === undefined && isProcessAlive(service.pid);
 }
 
 describeWithPostgres('faults: the database link is cut and restored', () => {

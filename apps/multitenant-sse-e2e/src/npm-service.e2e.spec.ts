@@ -5,21 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childPids, waitForProcessExit } from '@mcp-factory/shared-util/testing';
 import { workspaceRoot } from './support/service-process';
-
-function childrenOf(pid: number): number[] {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return text ? text.split(/\s+/).map(Number) : [];
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('npm run service', () => {
   const dataRoot = mkdtempSync(join(tmpdir(), 'mcpf-npm-service-'));
@@ -50,18 +37,17 @@ describe('npm run service', () => {
 
   it('is served by npm’s own child, which drains and exits 0 on SIGTERM to npm', async () => {
     const npmPid = npm.pid as number;
-    const children = childrenOf(npmPid);
+    const children = childPids(npmPid);
     expect(children).toHaveLength(1);
     const server = children[0] as number;
     expect(readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['apps/multitenant-sse/src/main.ts']));
     // The server is npm's direct child and has no children of its own: nothing to orphan.
-    expect(childrenOf(server)).toEqual([]);
+    expect(childPids(server)).toEqual([]);
 
     npm.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(stderr).toContain('"message":"shutdown signal received"');
     expect(stderr).toContain('"message":"mcp-auth server stopped"');
-    for (let i = 0; i < 100 && isRunning(server); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(isRunning(server)).toBe(false);
+    await waitForProcessExit(server);
   }, 60_000);
 });

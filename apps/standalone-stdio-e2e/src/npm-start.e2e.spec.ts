@@ -4,13 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { childPids, waitForProcessExit } from '@mcp-factory/shared-util/testing';
 
 const workspaceRoot = resolve(__dirname, '../../..');
-
-function childrenOf(pid: number): number[] {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return text ? text.split(/\s+/).map(Number) : [];
-}
 
 describe('npm start', () => {
   const dataRoot = mkdtempSync(join(tmpdir(), 'mcpf-npm-start-'));
@@ -41,23 +37,14 @@ describe('npm start', () => {
   });
 
   it('is served by npm’s own child, which exits 0 with npm on SIGTERM', async () => {
-    const children = childrenOf(npm.pid as number);
+    const children = childPids(npm.pid as number);
     expect(children).toHaveLength(1);
     const server = children[0] as number;
     expect(readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['apps/standalone-stdio/src/main.ts']));
-    expect(childrenOf(server)).toEqual([]);
+    expect(childPids(server)).toEqual([]);
 
     npm.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });
-    let alive = true;
-    for (let i = 0; i < 100 && alive; i++) {
-      try {
-        process.kill(server, 0);
-        await new Promise((r) => setTimeout(r, 100));
-      } catch {
-        alive = false;
-      }
-    }
-    expect(alive).toBe(false);
+    await waitForProcessExit(server);
   }, 60_000);
 });
