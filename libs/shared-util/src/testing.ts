@@ -56,3 +56,8 @@ export function announceSkip(title: string, reason: string): void {
     appendFileSync(join(dir, 'skips.txt'), `${line}\n`);
   }
 }
+
+export { describeWithBinaries, findBinary, freeLoopbackPort, startChildService, waitForPort } from './lib/testing/child-services';
+export type { ChildService, ChildServiceOptions } from './lib/testing/child-services';
+export { describeWithRedis, startPrivateRedis, testRedisUrl } from './lib/testing/test-redis';
+export type { PrivateRedis } from './lib/testing/test-redis';
