@@ -41,6 +41,14 @@ export function createRedisClient(options: RedisClientOptions): Redis {
   return client;
 }
 
+/**
+ * Throws unless the client is connected: a command sent while disconnected would fail anyway, but
+ * would first arm ioredis's command timer (callers fall back at once instead).
+ */
+export function assertConnected(client: Redis): void {
+  if (client.status !== 'ready') throw new Error(`redis connection ${client.status}`);
+}
+
 /** The result of {@link checkRedis}. */
 export interface RedisCheck {
   status: 'up' | 'down';
@@ -79,5 +87,14 @@ export async function closeRedisClient(client: Redis): Promise<void> {
       // fall through to a hard disconnect
     }
   }
+  if (client.status !== 'connecting') {
+    client.disconnect();
+    return;
+  }
+  // An attempt in flight: its socket ends by itself (refused, or the connect timeout); wait, boundedly.
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
   client.disconnect();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]);
+  clearTimeout(timer);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TotalSessionLimitError, UserSessionLimitError } from '../errors';
 import type { FallbackReporter } from './fallback-reporter';
+import { assertConnected } from './redis-clients';
 import { RENEW_SLOT_SCRIPT, RESERVE_SLOT_SCRIPT } from './session-slot-scripts';
 import { LocalSessionSlots, type SessionCaps, type SessionSlot, type SessionSlots } from './session-slots';
 
@@ -49,6 +50,7 @@ export class RedisSessionSlots implements SessionSlots {
     const id = `${this.options.replicaId}:${randomUUID()}`;
     let verdict: unknown;
     try {
+      assertConnected(this.options.redis);
       verdict = await this.options.redis.eval(RESERVE_SLOT_SCRIPT, 2, this.allKey, this.userKey(userId), id, this.slotTtlMs, this.local.maxSessions, this.local.maxSessionsPerUser);
     } catch (error) {
       this.options.reporter.fallback('session-slots', error);
@@ -64,9 +66,10 @@ export class RedisSessionSlots implements SessionSlots {
   async renewAll(): Promise<void> {
     const slots = this.local.slots();
     if (slots.length === 0) return;
-    const pipeline = this.options.redis.pipeline();
-    for (const slot of slots) pipeline.eval(RENEW_SLOT_SCRIPT, 2, this.allKey, this.userKey(slot.userId), slot.id, this.slotTtlMs);
     try {
+      assertConnected(this.options.redis);
+      const pipeline = this.options.redis.pipeline();
+      for (const slot of slots) pipeline.eval(RENEW_SLOT_SCRIPT, 2, this.allKey, this.userKey(slot.userId), slot.id, this.slotTtlMs);
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([error]) => error);
       if (failed) throw failed[0];
@@ -102,6 +105,7 @@ export class RedisSessionSlots implements SessionSlots {
   }
 
   private async removeShared(id: string, userId: string): Promise<void> {
+    if (this.options.redis.status !== 'ready') return;
     try {
       await this.options.redis.multi().zrem(this.allKey, id).zrem(this.userKey(userId), id).exec();
     } catch {
