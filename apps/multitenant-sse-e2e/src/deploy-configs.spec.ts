@@ -35,7 +35,7 @@ describeWithBinaries(['pgbouncer'], 'deploy/pgbouncer/pgbouncer.ini', () => {
     // PgBouncer has no check mode: run it with the file's settings on a scratch port for a moment.
     const dir = mkdtempSync(join(tmpdir(), 'mcpf-pgb-check-'));
     try {
-      const ini = readFileSync(pgbouncerIni, 'utf8').replace('listen_port = 6432', 'listen_port = 0').replace('/etc/pgbouncer/userlist.txt', join(dir, 'userlist.txt'));
+      const ini = readFileSync(pgbouncerIni, 'utf8').replace('listen_port = 6432', 'listen_port = 0').replace('/run/pgbouncer/userlist.txt', join(dir, 'userlist.txt'));
       writeFileSync(join(dir, 'userlist.txt'), '"mcp_runtime" "x"\n');
       writeFileSync(join(dir, 'pgbouncer.ini'), ini);
       // -v: it logs each setting as parsed, then stops (as root it refuses to run; otherwise the timeout ends it).

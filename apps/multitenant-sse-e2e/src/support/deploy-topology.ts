@@ -16,7 +16,7 @@ export const COMPOSE_PGBOUNCER: PgbouncerConfigOptions = {
   listenPort: 6432,
   server: { host: 'postgres', port: 5432 },
   authType: 'scram-sha-256',
-  authFile: '/etc/pgbouncer/userlist.txt',
+  authFile: '/run/pgbouncer/userlist.txt',
   // 3 replicas × DB_POOL_SIZE 10 clients; 20 server connections serve them (docs/scale-out.md, pool math).
   defaultPoolSize: 20,
   maxClientConn: 1000,

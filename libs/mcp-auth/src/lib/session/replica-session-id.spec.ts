@@ -17,7 +17,7 @@ describe('replica session ids', () => {
   });
 
   it('refuses replica ids the balancer could not route on', () => {
-    for (const bad of ['', 'r.1', 'R1', '-r1', 'r1-', 'x'.repeat(33), 'r 1']) expect(() => assertReplicaId(bad)).toThrow(ConfigurationError);
-    for (const good of ['r1', 'mcp-service-7c9f8d-abcde', 'x'.repeat(32)]) expect(() => assertReplicaId(good)).not.toThrow();
+    for (const bad of ['', 'r.1', 'R1', '-r1', 'r1-', 'x'.repeat(64), 'r 1']) expect(() => assertReplicaId(bad)).toThrow(ConfigurationError);
+    for (const good of ['r1', 'mcp-service-7c9f8d-abcde', 'x'.repeat(63)]) expect(() => assertReplicaId(good)).not.toThrow();
   });
 });

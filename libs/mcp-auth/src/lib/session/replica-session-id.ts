@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { ConfigurationError } from '../errors';
 
 /**
- * A replica id: lower-case letters, digits and `-`, at most 32 characters, no `.` (the separator).
- * The balancer routes on it, so it must equal the server name in the balancer's configuration.
+ * A replica id: a DNS label (lower-case letters, digits and `-`, at most 63 characters, so a
+ * Kubernetes pod name fits), no `.` (the separator). The balancer routes on it, so it must equal the
+ * server name in the balancer's configuration.
  */
-export const REPLICA_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+export const REPLICA_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Throws `ERR_CONFIGURATION` unless `replicaId` matches {@link REPLICA_ID_PATTERN}. */
 export function assertReplicaId(replicaId: string): void {
   if (!REPLICA_ID_PATTERN.test(replicaId)) {
-    throw new ConfigurationError(`replica id ${JSON.stringify(replicaId)} must be 1-32 characters of a-z, 0-9 and "-" (not at either end)`);
+    throw new ConfigurationError(`replica id ${JSON.stringify(replicaId)} must be 1-63 characters of a-z, 0-9 and "-" (not at either end)`);
   }
 }
 
