@@ -7,6 +7,15 @@
 const NOW = `local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
 
+/** Holds (or renews) member ARGV[1] until now + ARGV[2] ms in both sets; the sets expire with their last slot. */
+const HOLD = `local expires = now + tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], expires, ARGV[1])
+redis.call('ZADD', KEYS[2], expires, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 0
+`;
+
 /**
  * ARGV = [member, ttlMs, maxSessions, maxSessionsPerUser]. Returns 0 (held), 1 (the service is
  * full: 503) or 2 (the user is at the cap: 429) — total checked first, as the in-process manager.
@@ -16,13 +25,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 1 end
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 2 end
-local expires = now + tonumber(ARGV[2])
-redis.call('ZADD', KEYS[1], expires, ARGV[1])
-redis.call('ZADD', KEYS[2], expires, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-return 0
-`;
+${HOLD}`;
 
 /**
  * ARGV = [member, ttlMs]. Pushes a held slot's expiry forward — or registers it again when Redis
@@ -30,10 +33,4 @@ return 0
  * session exists already.
  */
 export const RENEW_SLOT_SCRIPT = `${NOW}
-local expires = now + tonumber(ARGV[2])
-redis.call('ZADD', KEYS[1], expires, ARGV[1])
-redis.call('ZADD', KEYS[2], expires, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-return 0
-`;
+${HOLD}`;

@@ -1,9 +1,8 @@
-import { describeWithRedis, startPrivateRedis, testRedisUrl, type PrivateRedis } from '@mcp-factory/shared-util/testing';
+import { describeWithRedis, testRedisUrl, type PrivateRedis } from '@mcp-factory/shared-util/testing';
 import { TotalSessionLimitError, UserSessionLimitError } from '../errors';
-import { closeRedisClient } from './redis-clients';
 import { RedisSessionSlots, type RedisSessionSlotsOptions } from './redis-session-slots';
 import { LocalSessionSlots, type SessionSlot, type SessionSlots } from './session-slots';
-import { deleteKeys, eventually, randomKeyPrefix, ready, testRedis, type TestRedis } from '../testing/shared-state-helpers';
+import { deleteKeys, eventually, randomKeyPrefix, useTestRedis, type TestRedis } from '../testing/shared-state-helpers';
 
 async function outcome(slots: SessionSlots, userId: string): Promise<SessionSlot | string> {
   try {
@@ -39,18 +38,16 @@ describeWithRedis('RedisSessionSlots on the shared Redis', () => {
     return slots;
   };
 
-  beforeAll(async () => {
-    t = testRedis(testRedisUrl());
-    await ready(t.redis);
-  }, 60_000);
+  const shared = useTestRedis({ url: testRedisUrl() });
+
   beforeEach(() => {
+    t = shared.t;
     prefix = randomKeyPrefix();
   });
   afterEach(async () => {
     await Promise.all(replicas.splice(0).map((r) => r.close()));
     await deleteKeys(t.redis, prefix);
   });
-  afterAll(() => closeRedisClient(t.redis));
 
   it('holds the per-user cap (429) and the total cap (503) across two replicas', async () => {
     const a = replica('r1');
@@ -92,20 +89,11 @@ describeWithRedis('RedisSessionSlots on the shared Redis', () => {
 });
 
 describe('RedisSessionSlots when Redis is down', () => {
-  let redis: PrivateRedis;
-  let t: TestRedis;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    t = testRedis(redis.url);
-    await ready(t.redis);
-  }, 60_000);
-  afterAll(async () => {
-    await closeRedisClient(t.redis);
-    await redis?.close();
-  });
+  const own = useTestRedis('private');
 
   it('falls back to the per-replica caps, never throws otherwise, and registers its slots once Redis is back', async () => {
+    const { t } = own;
+    const redis = own.server as PrivateRedis;
     const options = { redis: t.redis, reporter: t.reporter, keyPrefix: 's:', maxSessions: 10, maxSessionsPerUser: 2, heartbeatMs: 50 };
     const a = new RedisSessionSlots({ ...options, replicaId: 'r1' });
     const b = new RedisSessionSlots({ ...options, replicaId: 'r2' });

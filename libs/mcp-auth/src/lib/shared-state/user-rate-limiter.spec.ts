@@ -1,27 +1,23 @@
-import { describeWithRedis, startPrivateRedis, testRedisUrl, type PrivateRedis } from '@mcp-factory/shared-util/testing';
+import { describeWithRedis, testRedisUrl, type PrivateRedis } from '@mcp-factory/shared-util/testing';
 import fc from 'fast-check';
 import { TokenBucketLimiter } from '../http/rate-limiter';
 import { ConfigurationError } from '../errors';
-import { closeRedisClient } from './redis-clients';
 import { RedisTokenBucketLimiter, type UserRateLimiter } from './user-rate-limiter';
-import { deleteKeys, eventually, randomKeyPrefix, ready, testRedis, type TestRedis } from '../testing/shared-state-helpers';
+import { deleteKeys, eventually, randomKeyPrefix, useTestRedis, type TestRedis } from '../testing/shared-state-helpers';
 
 // Both implementations satisfy the one interface the admit step will use.
 const satisfies = (limiter: UserRateLimiter) => limiter.enabled;
 
 describeWithRedis('RedisTokenBucketLimiter on the shared Redis', () => {
+  const shared = useTestRedis({ url: testRedisUrl() });
   let t: TestRedis;
   let prefix: string;
 
-  beforeAll(async () => {
-    t = testRedis(testRedisUrl());
-    await ready(t.redis);
-  }, 60_000);
   beforeEach(() => {
+    t = shared.t;
     prefix = randomKeyPrefix();
   });
   afterEach(() => deleteKeys(t.redis, prefix));
-  afterAll(() => closeRedisClient(t.redis));
 
   it('gives the in-process bucket’s verdicts on the same sequences (differential, same clock)', async () => {
     // Each run: a bucket size, a window, and requests from three users at chosen instants.
@@ -88,20 +84,11 @@ describeWithRedis('RedisTokenBucketLimiter on the shared Redis', () => {
 });
 
 describe('RedisTokenBucketLimiter when Redis is down', () => {
-  let redis: PrivateRedis;
-  let t: TestRedis;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    t = testRedis(redis.url);
-    await ready(t.redis);
-  }, 60_000);
-  afterAll(async () => {
-    await closeRedisClient(t.redis);
-    await redis?.close();
-  });
+  const own = useTestRedis('private');
 
   it('fails open to a per-replica bucket with a warning, never throws, and uses Redis again once it is back', async () => {
+    const { t } = own;
+    const redis = own.server as PrivateRedis;
     const options = { redis: t.redis, reporter: t.reporter, maxRequests: 3, windowMs: 3_600_000 };
     const replicaA = new RedisTokenBucketLimiter(options);
     const replicaB = new RedisTokenBucketLimiter(options);

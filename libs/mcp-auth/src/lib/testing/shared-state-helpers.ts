@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { createMemoryLogger, type MemoryLogger } from '@mcp-factory/shared-util';
 import type { Redis } from 'ioredis';
-import { createRedisClient } from '../shared-state/redis-clients';
+import { startPrivateRedis, type PrivateRedis } from '@mcp-factory/shared-util/testing';
+import { closeRedisClient, createRedisClient } from '../shared-state/redis-clients';
 import { FallbackReporter } from '../shared-state/fallback-reporter';
 
 /** A key prefix no other test (or helper, or replica) uses. */
@@ -49,4 +50,29 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * A TestRedis for the current describe block, opened in beforeAll and closed in afterAll: on the
+ * shared Redis (`url` given) or on a private redis-server the test may stop and start (`private`).
+ */
+export function useTestRedis(where: { url: string } | 'private'): { readonly t: TestRedis; readonly server: PrivateRedis | undefined } {
+  const state: { t?: TestRedis; server?: PrivateRedis } = {};
+  beforeAll(async () => {
+    if (where === 'private') state.server = await startPrivateRedis();
+    state.t = testRedis(where === 'private' ? (state.server as PrivateRedis).url : where.url);
+    await ready(state.t.redis);
+  }, 60_000);
+  afterAll(async () => {
+    if (state.t) await closeRedisClient(state.t.redis);
+    await state.server?.close();
+  });
+  return {
+    get t() {
+      return state.t as TestRedis;
+    },
+    get server() {
+      return state.server;
+    },
+  };
 }
