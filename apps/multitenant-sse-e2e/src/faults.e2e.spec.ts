@@ -135,7 +135,7 @@ describeWithPostgres('faults: SIGTERM with 50 writes in flight', () => {
         },
         () => 'refused',
       );
-      const stillDraining = isAlive(service.pid);
+      const stillDraining = isProcessAlive(service.pid);
 
       await Promise.all(writes);
       const { code, signal } = await service.exited;

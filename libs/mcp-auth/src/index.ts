@@ -62,3 +62,4 @@ export {
   isMcpAuthError,
 } from './lib/errors';
 export type { McpAuthErrorCode, AuthErrorCode } from './lib/errors';
+export { createSharedState, RedisTokenBucketLimiter, RedisSessionSlots, LocalSessionSlots, RedisServerEventBus, FallbackReporter, FALLBACK_BEHAVIOUR, createRedisClient, checkRedis, closeRedisClient, replicaSessionIdGenerator, replicaIdOfSession, assertReplicaId, REPLICA_ID_PATTERN, type SharedState, type SharedStateHealth, type SharedStateOptions, type UserRateLimiter, type RedisRateLimitOptions, type RedisSessionSlotsOptions, type SessionSlot, type SessionSlots, type SessionCaps, type RedisServerEventBusOptions, type FallbackReporterOptions, type SharedStateComponent, type RedisClientOptions, type RedisCheck } from './lib/shared-state/public';
