@@ -116,6 +116,44 @@ describeServer('TenantSessionPool on PostgreSQL', () => {
     await expectCleanConnection(pool);
   });
 
+  describe('group commit while the pool is busy', () => {
+    const insert = (tenant: string, message: string) => inScope(pool, tenant, `INSERT INTO greeting (message) VALUES ('${message}') RETURNING tenant_id, current_setting('app.tenant_id', true), txid_current()::text`);
+
+    it('commits several tenants’ statements in one transaction, each under its own tenant', async () => {
+      await pool.query('SELECT 1');
+      const before = CountingSocket.flushes;
+      const tenants = Array.from({ length: 20 }, (_, i) => `t${i}`);
+      const results = await Promise.all(tenants.map((tenant) => insert(tenant, `m-${tenant}`)));
+      results.forEach((result, i) => expect(result.rows).toEqual([[tenants[i], tenants[i], expect.any(String)]]));
+      // One connection: the first goes alone, the others wait and go together (at most MAX_GROUP at once).
+      const transactions = new Set(results.map((result) => result.rows[0][2]));
+      expect(transactions.size).toBeLessThan(tenants.length);
+      expect(CountingSocket.flushes - before).toBe(transactions.size);
+      const rows = await db.database.unscoped.greeting.findMany({ select: { tenantId: true, message: true } });
+      expect(rows.sort((a, b) => a.tenantId.localeCompare(b.tenantId))).toEqual(tenants.map((t) => ({ tenantId: t, message: `m-${t}` })).sort((a, b) => a.tenantId.localeCompare(b.tenantId)));
+    });
+
+    it('fails only the failing statement of a group: the others are committed, each on its own', async () => {
+      await inScope(pool, 'acme', "INSERT INTO note (key, value, updated_at) VALUES ('taken', '1', now())");
+      const calls = [
+        insert('t1', 'ok-1'),
+        inScope(pool, 'acme', "INSERT INTO note (key, value, updated_at) VALUES ('taken', '2', now())"),
+        insert('t2', 'ok-2'),
+        // A session statement that fails: its statement (which would bypass RLS as this superuser) must not run.
+        inScope(pool, 'a\u0000b', "INSERT INTO greeting (tenant_id, message) VALUES ('victim', 'planted')"),
+        insert('t3', 'ok-3'),
+      ];
+      const settled = await Promise.allSettled(calls);
+      expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23505' });
+      expect((settled[3] as PromiseRejectedResult).reason).toMatchObject({ code: '22021' });
+      const messages = (await db.database.unscoped.greeting.findMany({ select: { message: true } })).map((g) => g.message).sort();
+      expect(messages).toEqual(['ok-1', 'ok-2', 'ok-3']);
+      expect(await db.database.unscoped.note.count()).toBe(1);
+      await expectCleanConnection(pool);
+    });
+  });
+
   it('is an ordinary pool outside a tenant scope', async () => {
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     expect(((await pool.query(adapterQuery('SELECT current_user::text'))) as QueryResult<unknown[]>).rows[0]).not.toEqual([APP_ROLE]);

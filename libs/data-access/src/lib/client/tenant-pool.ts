@@ -6,8 +6,9 @@
  *
  * - A statement Prisma sends outside a transaction (`pool.query`, how `@prisma/adapter-pg` runs a
  *   single-statement operation) is sent as BEGIN, the session statement, the statement, COMMIT —
- *   four queries, one round trip. The caller gets the statement's result once COMMIT has answered.
- *   An error in the session statement aborts the transaction, so the statement is refused
+ *   four queries, one round trip (several tenants' statements share one when the pool is busy:
+ *   group commit, tenant-statements.ts). The caller gets the statement's result once COMMIT has
+ *   answered. An error in the session statement aborts the transaction, so the statement is refused
  *   ("current transaction is aborted") and never runs without its role and tenant (fail closed);
  *   COMMIT then rolls back. The tenant stays a bound parameter.
  * - A transaction Prisma starts (`pool.connect()`: an operation that needs several statements,
@@ -25,6 +26,7 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client, Pool, type ClientConfig, type PoolClient, type PoolConfig, type QueryConfig, type QueryResult } from 'pg';
 import { currentTenant, TENANT_SESSION_SQL, tenantSessionValues } from '../tenancy/tenant-session';
+import { TenantStatements } from './tenant-statements';
 
 export interface TenantSessionPoolConfig extends PoolConfig {
   /**
@@ -32,11 +34,6 @@ export interface TenantSessionPoolConfig extends PoolConfig {
    * Leave it out behind PgBouncer in transaction mode older than 1.21, which cannot keep named statements.
    */
   sessionStatementName?: string;
-}
-
-/** A pg error from the server (the connection is fine), as opposed to a broken connection. */
-function isServerError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && 'severity' in error;
 }
 
 /** The query config object `@prisma/adapter-pg` passes (`{ name, text, values, rowMode, types }`), not a string or a callback form. */
@@ -69,10 +66,19 @@ class SocketOwningClient extends Client {
 
 export class TenantSessionPool extends Pool {
   private readonly sessionStatementName: string | undefined;
+  private readonly statements: TenantStatements;
 
   constructor({ sessionStatementName, ...config }: TenantSessionPoolConfig) {
     super({ ...config, pipeline: true, Client: SocketOwningClient });
     this.sessionStatementName = sessionStatementName;
+    this.statements = new TenantStatements({
+      connections: config.max ?? 10,
+      checkout: async () => {
+        const client = await super.connect();
+        return { client, corked: (send) => (client as unknown as SocketOwningClient).corked(send) };
+      },
+      session: (tenantId) => this.session(tenantId),
+    });
   }
 
   // pg's overloads; only the promise form with a config object is handled here.
@@ -80,7 +86,7 @@ export class TenantSessionPool extends Pool {
   override query(...args: any[]): any {
     const tenantId = currentTenant();
     if (tenantId === undefined || !isConfigObject(args)) return (super.query as (...a: unknown[]) => unknown)(...args);
-    return this.runForTenant(tenantId, args[0]);
+    return this.statements.run(tenantId, args[0]);
   }
 
   override connect(): Promise<PoolClient>;
@@ -93,22 +99,6 @@ export class TenantSessionPool extends Pool {
 
   private session(tenantId: string): QueryConfig {
     return { name: this.sessionStatementName, text: TENANT_SESSION_SQL, values: tenantSessionValues(tenantId) };
-  }
-
-  /** BEGIN, session, `config`, COMMIT in one round trip; `config`'s result after COMMIT. */
-  private async runForTenant(tenantId: string, config: QueryConfig): Promise<QueryResult> {
-    const client = await super.connect();
-    // A connection that breaks mid-call fails the queries below; unheard, its 'error' event would crash the process (pg-pool's own query() listens too).
-    const ignore = () => undefined;
-    client.on('error', ignore);
-    const sent = (client as unknown as SocketOwningClient).corked(() => [client.query('BEGIN'), client.query(this.session(tenantId)), client.query(config), client.query('COMMIT')]);
-    const settled = await Promise.allSettled(sent);
-    client.off('error', ignore);
-    // The first failure is the cause: a failed session statement makes the statement fail too.
-    const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    client.release(failure && !isServerError(failure.reason) ? (failure.reason as Error) : undefined);
-    if (failure) throw failure.reason;
-    return (settled[2] as PromiseFulfilledResult<QueryResult>).value;
   }
 
   /**
