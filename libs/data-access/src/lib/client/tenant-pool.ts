@@ -7,7 +7,7 @@
  * - A statement Prisma sends outside a transaction (`pool.query`, how `@prisma/adapter-pg` runs a
  *   single-statement operation) is sent as BEGIN, the session statement, the statement, COMMIT —
  *   four queries, one round trip (several tenants' statements share one when the pool is busy:
- *   group commit, tenant-statements.ts). The caller gets the statement's result once COMMIT has
+ *   group commit, group-commit.ts). The caller gets the statement's result once COMMIT has
  *   answered. An error in the session statement aborts the transaction, so the statement is refused
  *   ("current transaction is aborted") and never runs without its role and tenant (fail closed);
  *   COMMIT then rolls back. The tenant stays a bound parameter.
@@ -26,7 +26,7 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client, Pool, type ClientConfig, type PoolClient, type PoolConfig, type QueryConfig, type QueryResult } from 'pg';
 import { currentTenant, TENANT_SESSION_SQL, tenantSessionValues } from '../tenancy/tenant-session';
-import { TenantStatements } from './tenant-statements';
+import { GroupCommit, type GroupItem, type GroupOutcome } from './group-commit';
 
 export interface TenantSessionPoolConfig extends PoolConfig {
   /**
@@ -64,21 +64,19 @@ class SocketOwningClient extends Client {
   }
 }
 
+/** A pg error from the server: the transaction failed, the connection is fine. */
+function isServerError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && 'severity' in error;
+}
+
 export class TenantSessionPool extends Pool {
   private readonly sessionStatementName: string | undefined;
-  private readonly statements: TenantStatements;
+  private readonly statements: GroupCommit<QueryConfig, QueryResult>;
 
   constructor({ sessionStatementName, ...config }: TenantSessionPoolConfig) {
     super({ ...config, pipeline: true, Client: SocketOwningClient });
     this.sessionStatementName = sessionStatementName;
-    this.statements = new TenantStatements({
-      connections: config.max ?? 10,
-      checkout: async () => {
-        const client = await super.connect();
-        return { client, corked: (send) => (client as unknown as SocketOwningClient).corked(send) };
-      },
-      session: (tenantId) => this.session(tenantId),
-    });
+    this.statements = new GroupCommit({ concurrency: config.max ?? 10, send: (group) => this.sendGroup(group) });
   }
 
   // pg's overloads; only the promise form with a config object is handled here.
@@ -95,6 +93,28 @@ export class TenantSessionPool extends Pool {
     if (callback) return super.connect(callback);
     const tenantId = currentTenant();
     return tenantId === undefined ? super.connect() : super.connect().then((client) => this.openSessionWithBegin(client, tenantId));
+  }
+
+  /** BEGIN, each statement after its session, COMMIT: one write, one round trip (group-commit.ts). */
+  private async sendGroup(group: Array<GroupItem<QueryConfig>>): Promise<GroupOutcome<QueryResult>> {
+    const client = (await super.connect()) as PoolClient & SocketOwningClient;
+    // A connection that breaks mid-call fails the queries; unheard, its 'error' event would crash the process.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    const sent = client.corked(() => [
+      client.query('BEGIN'),
+      ...group.flatMap((item) => [client.query(this.session(item.tenantId)), client.query(item.query)]),
+      client.query('COMMIT'),
+    ]);
+    const settled = await Promise.allSettled(sent);
+    client.off('error', ignore);
+    // The first failure is the cause: after it the transaction is aborted and the rest fail with it.
+    const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    // A server error means the transaction was rolled back and the connection is fine; anything else breaks it.
+    const rolledBack = failure !== undefined && isServerError(failure.reason);
+    client.release(failure && !rolledBack ? (failure.reason as Error) : undefined);
+    if (failure) return { ok: false, error: failure.reason, rolledBack };
+    return { ok: true, results: group.map((_, i) => (settled[2 + 2 * i] as PromiseFulfilledResult<QueryResult>).value) };
   }
 
   private session(tenantId: string): QueryConfig {

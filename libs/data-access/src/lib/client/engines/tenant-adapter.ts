@@ -1,12 +1,14 @@
 /**
- * Tenant sessions for a Prisma driver adapter that has no pool to hook (embedded PGlite): the same
- * rule as client/tenant-pool.ts, through the adapter interface of `@prisma/driver-adapter-utils`.
- * A statement sent in a tenant scope outside a transaction runs in a transaction of its own that
- * starts with the session statement; a transaction started in a tenant scope runs the session
- * statement first. Outside a tenant scope the adapter is used as it is.
+ * Tenant sessions for a Prisma driver adapter that has no pool to hook (embedded PGlite, one
+ * connection): the same rule as client/tenant-pool.ts, through the adapter interface of
+ * `@prisma/driver-adapter-utils`. A statement sent in a tenant scope outside a transaction runs in
+ * a transaction that opens its tenant session first — shared with the other tenants' statements
+ * waiting meanwhile (group commit, ../group-commit.ts); a transaction started in a tenant scope
+ * runs the session statement first. Outside a tenant scope the adapter is used as it is.
  */
-import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
+import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlResultSet, Transaction } from '@prisma/driver-adapter-utils';
 import { currentTenant, TENANT_SESSION_SQL, tenantSessionValues } from '../../tenancy/tenant-session';
+import { GroupCommit, type GroupItem, type GroupOutcome } from '../group-commit';
 
 const TEXT_ARG = { scalarType: 'string', arity: 'scalar' } as const;
 
@@ -34,30 +36,39 @@ async function startForTenant(inner: SqlDriverAdapter, tenantId: string, isolati
   }
 }
 
-async function inOwnTransaction<T>(inner: SqlDriverAdapter, tenantId: string, fn: (tx: Transaction) => Promise<T>): Promise<T> {
-  const tx = await startForTenant(inner, tenantId);
-  let result: T;
+type Statement = { kind: 'query' | 'execute'; query: SqlQuery };
+
+/** One transaction for the group, each statement after its tenant's session statement. */
+async function sendGroup(inner: SqlDriverAdapter, group: Array<GroupItem<Statement>>): Promise<GroupOutcome<SqlResultSet | number>> {
+  const tx = await inner.startTransaction();
+  const results: Array<SqlResultSet | number> = [];
   try {
-    result = await fn(tx);
+    for (const { tenantId, query } of group) {
+      await tx.executeRaw(sessionQuery(tenantId));
+      results.push(query.kind === 'query' ? await tx.queryRaw(query.query) : await tx.executeRaw(query.query));
+    }
+    await end(tx, true);
   } catch (error) {
     await end(tx, false).catch(() => undefined);
-    throw error;
+    // In-process: a failed transaction is known to be rolled back.
+    return { ok: false, error, rolledBack: true };
   }
-  await end(tx, true);
-  return result;
+  return { ok: true, results };
 }
 
 function tenantAdapter(inner: SqlDriverAdapter): SqlDriverAdapter {
+  // One connection: one group at a time.
+  const statements = new GroupCommit<Statement, SqlResultSet | number>({ concurrency: 1, send: (group) => sendGroup(inner, group) });
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
     queryRaw(query) {
       const tenantId = currentTenant();
-      return tenantId === undefined ? inner.queryRaw(query) : inOwnTransaction(inner, tenantId, (tx) => tx.queryRaw(query));
+      return tenantId === undefined ? inner.queryRaw(query) : (statements.run(tenantId, { kind: 'query', query }) as Promise<SqlResultSet>);
     },
     executeRaw(query) {
       const tenantId = currentTenant();
-      return tenantId === undefined ? inner.executeRaw(query) : inOwnTransaction(inner, tenantId, (tx) => tx.executeRaw(query));
+      return tenantId === undefined ? inner.executeRaw(query) : (statements.run(tenantId, { kind: 'execute', query }) as Promise<number>);
     },
     startTransaction(isolationLevel) {
       const tenantId = currentTenant();
