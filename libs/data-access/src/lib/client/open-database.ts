@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createSilentLogger, type Logger } from '@mcp-factory/shared-util';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client';
-import { describeConfig, maskUrl, validateConfig, type DatabaseConfig, type EmbeddedDatabaseConfig } from '../config/database-config';
+import { describeConfig, maskUrl, validateConfig, type DatabaseConfig, type EmbeddedDatabaseConfig, type ServerDatabaseConfig } from '../config/database-config';
 import { DatabaseUnavailableError } from '../errors';
 import { readMigrations } from '../migrate/migration-files';
 import { runMigrations, type MigrateResult } from '../migrate/migrator';
@@ -82,9 +82,15 @@ function statementName(sql: string): string {
   return name;
 }
 
-async function openServer(url: string, poolSize: number, connectTimeoutMs: number, description: string, logger: Logger): Promise<Engine> {
+async function openServer(config: ServerDatabaseConfig, description: string, logger: Logger): Promise<Engine> {
+  const { url, poolSize = 10, connectTimeoutMs = 5000, namedStatements = true } = config;
   // Opens tenant sessions in the round trip of the tenant's statement (see tenant-pool.ts).
-  const pool = new TenantSessionPool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs, sessionStatementName: statementName(TENANT_SESSION_SQL) });
+  const pool = new TenantSessionPool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: connectTimeoutMs,
+    sessionStatementName: namedStatements ? statementName(TENANT_SESSION_SQL) : undefined,
+  });
   // An idle connection dropped by the server emits here; without a listener it would crash the process.
   // pg discards that connection, so the pool heals on its own once the server is back.
   pool.on('error', (error) => logger.warn('database connection lost', { database: maskUrl(url), error: error.message }));
@@ -98,7 +104,7 @@ async function openServer(url: string, poolSize: number, connectTimeoutMs: numbe
     // Named statements are prepared once per connection and reused: Prisma's SQL text is stable per
     // query shape.
     prisma: new PrismaClient({
-      adapter: new PrismaPg(pool, { statementNameGenerator: (query) => statementName(query.sql) }),
+      adapter: new PrismaPg(pool, namedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {}),
       transactionOptions: TRANSACTION_OPTIONS,
     }),
     withSession: async (fn) => {
@@ -146,7 +152,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   const engine =
     config.engine === 'embedded'
       ? await openEmbeddedEngine(config, options, description, logger)
-      : await openServer(config.url, config.poolSize ?? 10, config.connectTimeoutMs ?? 5000, description, logger);
+      : await openServer(config, description, logger);
 
   const tenants = new Map<string, TenantClient>();
   let closing: Promise<void> | undefined;

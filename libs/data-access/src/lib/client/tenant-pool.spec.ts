@@ -2,6 +2,7 @@ import { Socket } from 'node:net';
 import { Client, type PoolClient, type QueryResult } from 'pg';
 import { createTestDatabase, testServerUrl, type TestDatabase } from '../../testing';
 import { APP_ROLE, runInTenantScope } from '../tenancy/tenant-session';
+import { openDatabase, type Database } from './open-database';
 import { TenantSessionPool } from './tenant-pool';
 
 // Server only: PGlite (embedded) has no pool and no round trips.
@@ -152,6 +153,21 @@ describeServer('TenantSessionPool on PostgreSQL', () => {
       expect(await db.database.unscoped.note.count()).toBe(1);
       await expectCleanConnection(pool);
     });
+  });
+
+  it('prepares no named statement with namedStatements: false (PgBouncer in transaction mode before 1.21)', async () => {
+    const prepared = (database: Database) => database.runAsTenant('acme', (tx) => tx.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_prepared_statements`);
+    for (const namedStatements of [false, true]) {
+      const database = await openDatabase({ engine: 'server', url, poolSize: 1, namedStatements }, { migrate: false });
+      try {
+        await database.forTenant('acme').greeting.create({ data: { message: `named ${namedStatements}` } });
+        expect(await database.forTenant('acme').greeting.count({ where: { message: `named ${namedStatements}` } })).toBe(1);
+        const [{ n }] = await prepared(database);
+        expect(n > 0).toBe(namedStatements);
+      } finally {
+        await database.close();
+      }
+    }
   });
 
   it('is an ordinary pool outside a tenant scope', async () => {
