@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsDir } from './lib/results';
 
-const REQUIRED = ['p1-factory', 'p2-http', 'p3-db', 'p4-sessions', 'p5-stdio', 'p6-shared-dir', 'p2a-profile'];
+const REQUIRED = ['p1-factory', 'p2-http', 'p3-db', 'p4-sessions', 'p5-stdio', 'p6-shared-dir', 'p7-workload', 'p2a-profile', 'p7-profile'];
+const PROFILES = ['p2a-profile', 'p7-profile'];
 const dir = process.argv[2] ?? resultsDir();
 const problems: string[] = [];
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -35,14 +36,14 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.star
     where('rows is not an array');
     continue;
   }
-  if (doc['name'] !== 'p2a-profile' && doc['rows'].length === 0) where('no rows');
+  if (!PROFILES.includes(doc['name'] as string) && doc['rows'].length === 0) where('no rows');
   doc['rows'].forEach((row: unknown, i: number) => {
     if (!isObj(row)) return where(`row ${i} is not an object`);
     for (const key of ['id', 'metric', 'unit', 'peer', 'target']) if (typeof row[key] !== 'string' || !(row[key] as string)) where(`row ${i}: ${key} is not a string`);
     for (const key of ['ours', 'peerValue', 'ratio']) if (!finite(row[key])) where(`row ${i} (${row['metric']}): ${key} is not a finite number`);
     if (typeof row['pass'] !== 'boolean') where(`row ${i}: pass is not a boolean`);
   });
-  if (doc['name'] === 'p2a-profile' && !Array.isArray((doc['data'] as Record<string, unknown>)?.['topFrames'])) where('data.topFrames missing');
+  if (PROFILES.includes(doc['name'] as string) && !Array.isArray((doc['data'] as Record<string, unknown>)?.['topFrames'])) where('data.topFrames missing');
 }
 if (problems.length) {
   process.stderr.write(`bench results in ${dir} are malformed:\n  ${problems.join('\n  ')}\n`);

@@ -70,12 +70,12 @@ function table(): string {
   return lines.join('\n');
 }
 
-function profile(): string {
-  const p = results.find((r) => r.name === 'p2a-profile');
+function profile(name: string, what: string): string {
+  const p = results.find((r) => r.name === name);
   if (!p) return '_No profile in this run._';
   const d = p.data as { callsPerSec: number; samples: number; topFrames: Array<{ name: string; selfPct: number }>; byPackage: Array<{ name: string; selfPct: number }> };
   return [
-    `\`node --cpu-prof\` on ours (stateless, JWT, echo) under the P2a load${p.smoke ? ' (smoke: mostly start-up)' : ''}: ${fmt(d.callsPerSec)} calls/s while profiled, ${d.samples} samples.`,
+    `\`node --cpu-prof\` on ours (${what})${p.smoke ? ' (smoke: mostly start-up)' : ''}: ${fmt(d.callsPerSec)} calls/s while profiled, ${d.samples} samples.`,
     '',
     '| top frames (self time) | % |',
     '| --- | ---: |',
@@ -104,8 +104,10 @@ TSX_TSCONFIG_PATH=tsconfig.base.json node --expose-gc --import tsx bench/p2-http
 Files: \`p1-factory.ts\` (createServer cost), \`p2-http.ts\` (P2a stateless / P2b stateful + SSE throughput),
 \`p3-db.ts\` (list_greetings on PostgreSQL, scoped + RLS vs raw), \`p4-sessions.ts\` (10k + 10k sessions:
 memory, DELETE, idle eviction), \`p5-stdio.ts\` (packed desktop app launch), \`p6-shared-dir.ts\` (several copies on one data directory:
-first call as host vs guest, hand-over), \`profile-p2a.ts\` (CPU profile),
-\`peers/\` (bare SDK HTTP + stdio, fastmcp, raw node:http ceiling), \`servers/\` (ours; child-process entry),
+first call as host vs guest, hand-over), \`p7-workload.ts\` (the real workload: \`hello_computer\` / \`list_greetings\` on PostgreSQL + RLS
+as the least-privilege login vs the peers doing the same statement through \`pg\`, on embedded PGlite, and its CPU profile),
+\`profile-p2a.ts\` (CPU profile),
+\`peers/\` (bare SDK HTTP + stdio, fastmcp, raw node:http ceiling; \`greeting-sql.ts\`: the peers' statements), \`servers/\` (ours; child-process entry),
 \`lib/\` (load generator on undici, stats, results), \`check-results.ts\` (CI shape check, no timing asserts).
 Every server under test runs in its own child process; variants are warmed up, then run in interleaved
 rounds. \`enableJsonResponse: true\` for ours, the bare SDK and fastmcp alike. \`BENCH_RESULTS_DIR\` redirects output.
@@ -126,7 +128,11 @@ ${learned}
 
 ## Profile (P2a, ours)
 
-${profile()}
+${profile('p2a-profile', 'stateless, JWT, echo, under the P2a load')}
+
+## Profile (P7, ours)
+
+${profile('p7-profile', 'PostgreSQL + RLS as the least-privilege login, hello_computer under the P7 load')}
 `;
 writeFileSync(readmePath, readme);
 writeFileSync(chartPath, chart());

@@ -10,13 +10,25 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Started } from '../servers/main';
 import type { ServerSpec } from '../servers/spec';
-import { echoInput, otherTools } from './hello-shape';
+import { peerGreetings, unverifiedSub, type PeerGreetings } from './greeting-sql';
+import { echoInput, helloInput, listInput, otherTools } from './hello-shape';
 
-export function getServer(): McpServer {
+/** With `greetings`, hello_computer and list_greetings run their statement; without, they answer 'n/a'. */
+export function getServer(greetings?: PeerGreetings): McpServer {
   const server = new McpServer({ name: 'bare-sdk', version: '1.0.0' }, { capabilities: { tools: {} } });
   server.registerTool('echo', { title: 'Echo', description: 'Returns the text you send, unchanged.', inputSchema: echoInput }, async ({ text }) => ({
     content: [{ type: 'text', text }],
   }));
+  if (greetings) {
+    const user = (extra: { requestInfo?: { headers: Record<string, string | string[] | undefined> } }) => unverifiedSub(extra.requestInfo?.headers['authorization']);
+    server.registerTool('hello_computer', { description: otherTools[0].description, inputSchema: helloInput }, async ({ name }, extra) => ({
+      content: [{ type: 'text', text: await greetings.hello(user(extra), name) }],
+    }));
+    server.registerTool('list_greetings', { description: otherTools[1].description, inputSchema: listInput }, async ({ limit }, extra) => ({
+      content: [{ type: 'text', text: await greetings.list(user(extra), limit) }],
+    }));
+    return server;
+  }
   for (const tool of otherTools) {
     server.registerTool(tool.name, { description: tool.description, inputSchema: tool.input }, async () => ({ content: [{ type: 'text', text: 'n/a' }] }));
   }
@@ -30,6 +42,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function startSdk(spec: Extract<ServerSpec, { kind: 'sdk' }>): Promise<Started> {
+  const greetings = spec.databaseUrl ? peerGreetings(spec.databaseUrl) : undefined;
   const transports = new Map<string, StreamableHTTPServerTransport>();
   const sseTransports = new Map<string, SSEServerTransport>();
   const http = createServer(async (req, res) => {
@@ -41,7 +54,7 @@ export async function startSdk(spec: Extract<ServerSpec, { kind: 'sdk' }>): Prom
           return;
         }
         const body = await readJson(req);
-        const server = getServer();
+        const server = getServer(greetings);
         const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: spec.enableJsonResponse });
         res.on('close', () => {
           void transport.close();
@@ -105,6 +118,7 @@ export async function startSdk(spec: Extract<ServerSpec, { kind: 'sdk' }>): Prom
     stop: async () => {
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));
+      await greetings?.end();
     },
   };
 }

@@ -1,6 +1,6 @@
 // Ours: wrapServer (JWT HS256 on every request) around the real createServer with tools-hello.
 import { defineTool, defineToolLibrary, type ToolLibrary } from '@mcp-factory/core-factory';
-import { configureFactory, createServer, getDatabase } from '@mcp-factory/core-factory/host';
+import { configureFactory, createServer, ensureInitialized, getDatabase } from '@mcp-factory/core-factory/host';
 import { JWTAuthProvider, wrapServer } from '@mcp-factory/mcp-auth';
 import { helloTools } from '@mcp-factory/tools-hello';
 import { z } from 'zod';
@@ -27,17 +27,28 @@ const listGreetingsRaw = defineTool({
 
 export async function startOurs(spec: Extract<ServerSpec, { kind: 'ours' }>): Promise<Started> {
   if (spec.databaseUrl) {
-    configureFactory({ database: { engine: 'server', url: spec.databaseUrl, poolSize: spec.poolSize ?? 10 }, databaseOpening: 'eager' });
+    configureFactory({
+      database: { engine: 'server', url: spec.databaseUrl, poolSize: spec.poolSize ?? 10, ...(spec.leastPrivilege ? { privilegedRole: { action: 'refuse' as const } } : {}) },
+      migrationDatabase: spec.migrationUrl ? { engine: 'server', url: spec.migrationUrl, poolSize: 1 } : undefined,
+      databaseOpening: 'eager',
+    });
+  } else if (spec.embeddedDataDir) {
+    // The service's default without DATABASE_URL: PGlite in this process on a data directory, not shared.
+    configureFactory({ database: { engine: 'embedded', dataDir: spec.embeddedDataDir }, databaseOpening: 'eager' });
   }
+  // Opened and migrated before the server reports ready (the service does the same at start).
+  if (spec.databaseUrl || spec.embeddedDataDir) await ensureInitialized();
   const tools: ToolLibrary[] = spec.rawTool ? [helloTools, defineToolLibrary('bench-raw', [listGreetingsRaw])] : [helloTools];
-  if (spec.databaseUrl && spec.seedUsers) {
+  if ((spec.databaseUrl || spec.embeddedDataDir) && spec.seedUsers) {
     const db = (await getDatabase()).unscoped;
-    const per = spec.seedPerUser ?? 50;
-    for (const prefix of ['u', 'other-']) {
-      for (let u = 0; u < spec.seedUsers; u++) {
-        await db.greeting.createMany({ data: Array.from({ length: per }, (_, i) => ({ tenantId: `${prefix}${u}`, name: null, message: `seed ${i} for ${prefix}${u}` })) });
-      }
-    }
+    // Users u0…u(n-1) and as many `other-` tenants, in one statement (the login must bypass RLS: superuser, or PGlite's one user).
+    await db.$executeRawUnsafe(
+      `INSERT INTO greeting (tenant_id, message, created_at)
+       SELECT p || u, 'seed ' || i || ' for ' || p || u, now() - make_interval(secs => i)
+       FROM unnest(ARRAY['u', 'other-']) AS p, generate_series(0, $1::int - 1) AS u, generate_series(1, $2::int) AS i`,
+      spec.seedUsers,
+      spec.seedPerUser ?? 50,
+    );
   }
   const wrapped = wrapServer({
     serverFactory: (accessToken, userId) => createServer(accessToken, userId, { name: 'mcp-factory-bench', tools }),

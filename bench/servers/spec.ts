@@ -4,8 +4,14 @@ export type ServerSpec =
       kind: 'ours';
       stateless: boolean;
       enableJsonResponse: boolean;
-      /** PostgreSQL URL; omitted → no database (echo only). */
+      /** PostgreSQL URL; omitted → no database (echo only) unless embeddedDataDir is given. */
       databaseUrl?: string;
+      /** The owner login's URL: migrations run there (the service's MIGRATION_DATABASE_URL). */
+      migrationUrl?: string;
+      /** Refuse a privileged login at start, as the service does (proves the runtime login is least-privilege). */
+      leastPrivilege?: boolean;
+      /** Embedded PGlite on this data directory (the service's default without DATABASE_URL). */
+      embeddedDataDir?: string;
       poolSize?: number;
       /** Adds the bench-only `list_greetings_raw` tool (the same query, unscoped, explicit tenant filter). */
       rawTool?: boolean;
@@ -17,8 +23,9 @@ export type ServerSpec =
       sessionIdleTimeoutMs?: number;
       sessionSweepIntervalMs?: number;
     }
-  | { kind: 'sdk'; stateless: boolean; enableJsonResponse: boolean }
-  | { kind: 'fastmcp'; stateless: boolean; enableJsonResponse: boolean }
+  /** `databaseUrl`: hello_computer and list_greetings run one plain statement through a `pg` Pool of 10 (peers/greeting-sql.ts). */
+  | { kind: 'sdk'; stateless: boolean; enableJsonResponse: boolean; databaseUrl?: string }
+  | { kind: 'fastmcp'; stateless: boolean; enableJsonResponse: boolean; databaseUrl?: string }
   | { kind: 'raw'; body: string };
 
 export const BENCH_JWT = {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createSilentLogger, type Logger } from '@mcp-factory/shared-util';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client';
-import { describeConfig, maskUrl, validateConfig, type DatabaseConfig, type EmbeddedDatabaseConfig } from '../config/database-config';
+import { describeConfig, maskUrl, validateConfig, type DatabaseConfig, type EmbeddedDatabaseConfig, type ServerDatabaseConfig } from '../config/database-config';
 import { DatabaseUnavailableError } from '../errors';
 import { readMigrations } from '../migrate/migration-files';
 import { runMigrations, type MigrateResult } from '../migrate/migrator';
@@ -10,7 +10,7 @@ import { pgSession } from '../migrate/sql-session';
 import { assertRuntimeRole, readRuntimeRole } from '../roles/runtime-role';
 import { assertTenantId } from '../tenancy/for-tenant';
 import { createTenantClient, type TenantClient } from '../tenancy/tenant-client';
-import { APP_ROLE, TENANT_SESSION_SQL, TENANT_SETTING } from '../tenancy/tenant-session';
+import { runInTenantScope, runOutsideTenantScope, TENANT_SESSION_SQL } from '../tenancy/tenant-session';
 import { causeText } from './cause-text';
 import { openEmbedded, isOnDisk } from './engines/embedded-engine';
 import { TRANSACTION_OPTIONS, type Engine } from './engines/engine';
@@ -82,9 +82,15 @@ function statementName(sql: string): string {
   return name;
 }
 
-async function openServer(url: string, poolSize: number, connectTimeoutMs: number, description: string, logger: Logger): Promise<Engine> {
-  // Saves the tenant-session round trips of scoped operations (see tenant-pool.ts).
-  const pool = new TenantSessionPool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
+async function openServer(config: ServerDatabaseConfig, description: string, logger: Logger): Promise<Engine> {
+  const { url, poolSize = 10, connectTimeoutMs = 5000, namedStatements = true } = config;
+  // Opens tenant sessions in the round trip of the tenant's statement (see tenant-pool.ts).
+  const pool = new TenantSessionPool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: connectTimeoutMs,
+    sessionStatementName: namedStatements ? statementName(TENANT_SESSION_SQL) : undefined,
+  });
   // An idle connection dropped by the server emits here; without a listener it would crash the process.
   // pg discards that connection, so the pool heals on its own once the server is back.
   pool.on('error', (error) => logger.warn('database connection lost', { database: maskUrl(url), error: error.message }));
@@ -96,9 +102,9 @@ async function openServer(url: string, poolSize: number, connectTimeoutMs: numbe
   }
   return {
     // Named statements are prepared once per connection and reused: Prisma's SQL text is stable per
-    // query shape, and the tenant transaction's set_config statement is sent on every scoped call.
+    // query shape.
     prisma: new PrismaClient({
-      adapter: new PrismaPg(pool, { statementNameGenerator: (query) => statementName(query.sql) }),
+      adapter: new PrismaPg(pool, namedStatements ? { statementNameGenerator: (query) => statementName(query.sql) } : {}),
       transactionOptions: TRANSACTION_OPTIONS,
     }),
     withSession: async (fn) => {
@@ -146,7 +152,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   const engine =
     config.engine === 'embedded'
       ? await openEmbeddedEngine(config, options, description, logger)
-      : await openServer(config.url, config.poolSize ?? 10, config.connectTimeoutMs ?? 5000, description, logger);
+      : await openServer(config, description, logger);
 
   const tenants = new Map<string, TenantClient>();
   let closing: Promise<void> | undefined;
@@ -168,10 +174,9 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     async runAsTenant(tenantId, fn) {
       assertTenantId(tenantId);
       try {
-        return await engine.prisma.$transaction(async (tx) => {
-          await tx.$executeRawUnsafe(TENANT_SESSION_SQL, APP_ROLE, TENANT_SETTING, tenantId);
-          return fn(tx);
-        });
+        // Started in the tenant's scope, so the engine opens the session with BEGIN; `fn` runs
+        // outside it, so unscoped work it starts is not confined to the tenant.
+        return await runInTenantScope(tenantId, () => engine.prisma.$transaction((tx) => runOutsideTenantScope(() => fn(tx))));
       } catch (error) {
         throw toDataAccessError(error, `transaction for tenant ${tenantId}`);
       }

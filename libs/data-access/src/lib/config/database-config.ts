@@ -46,6 +46,12 @@ export interface ServerDatabaseConfig {
   /** How long to wait for a connection before failing with ERR_DB_UNAVAILABLE. Default 5000 ms. */
   connectTimeoutMs?: number;
   /**
+   * Prepare statements once per connection under stable names (default true). Set false behind
+   * PgBouncer in transaction mode older than 1.21 (or without `max_prepared_statements`), which
+   * cannot keep named statements across server connections.
+   */
+  namedStatements?: boolean;
+  /**
    * Whether a privileged login (superuser, BYPASSRLS, owner of the tenant tables) may serve: checked
    * once at open. Omitted: not checked (tests, the desktop app). A multi-tenant service passes
    * `{ action: 'refuse' }`. A login that cannot switch to mcp_app is ERR_DB_ROLE in every case.

@@ -2,7 +2,7 @@ import { Prisma } from '../../generated/prisma/client';
 import { RawQueryForbiddenError, TenantMissingError } from '../errors';
 import { toDataAccessError } from '../client/db-errors';
 import { scopeArgs } from './scope-args';
-import { APP_ROLE, READ_OPERATIONS, TENANT_READ_SESSION_SQL, TENANT_SESSION_SQL, TENANT_SETTING } from './tenant-session';
+import { runInTenantScope, runOutsideTenantScope } from './tenant-session';
 
 export { APP_ROLE, TENANT_SETTING } from './tenant-session';
 
@@ -14,17 +14,27 @@ export function assertTenantId(tenantId: unknown): asserts tenantId is string {
 }
 
 /**
+ * `findUnique` calls made in the same tick are batched by Prisma and run later in whichever
+ * caller's context scheduled the tick, so the tenant scope cannot follow them: these run in a
+ * transaction of their own, started in the scope (the session is opened with its BEGIN).
+ */
+const BATCHED_BY_PRISMA: ReadonlySet<string> = new Set(['findUnique', 'findUniqueOrThrow']);
+
+type Delegates = Record<string, Record<string, (args: unknown) => Promise<unknown>>>;
+
+function delegateName(model: string): string {
+  return model.charAt(0).toLowerCase() + model.slice(1);
+}
+
+/**
  * The tenant extension (after prisma-client-extensions/row-level-security `forCompany`):
  * 1. rewrites every model operation so it reads and writes only `tenantId`'s rows, and refuses
  *    raw SQL and any operation naming another tenant;
- * 2. runs it in a transaction that switches to the app role and sets `app.tenant_id`, both
- *    transaction-local, so PostgreSQL's row-level security filters it again and the settings
- *    never leak to the next user of a pooled connection.
- *
- * A batch `$transaction` runs on one connection with driver adapters too (the adapter opens one
- * transaction and sends every statement through it); the isolation specs would fail otherwise.
- * On PostgreSQL the pool saves the round trips: BEGIN and the session statement travel with the
- * first query, and reads run without BEGIN/COMMIT (see client/tenant-pool.ts).
+ * 2. runs it in the tenant's scope (tenancy/tenant-session.ts): the engine opens a tenant session
+ *    — the app role and `app.tenant_id`, both transaction-local — in the same transaction as each
+ *    statement, so PostgreSQL's row-level security filters it again and the settings never leak to
+ *    the next user of a pooled connection. On PostgreSQL a single-statement operation is one
+ *    round trip (client/tenant-pool.ts).
  *
  * @example
  * const db = prisma.$extends(forTenant('acme'));
@@ -41,14 +51,14 @@ export function forTenant(tenantId: string) {
             throw new RawQueryForbiddenError(`${operation} is not allowed on a tenant-scoped client: raw SQL could cross tenants`);
           }
           const scoped = scopeArgs(model, operation, args as Record<string, unknown> | undefined, tenantId);
-          const session = READ_OPERATIONS.has(operation) ? TENANT_READ_SESSION_SQL : TENANT_SESSION_SQL;
           try {
-            const [, result] = await prisma.$transaction([
-              // Constant SQL, the tenant bound as a parameter.
-              prisma.$executeRawUnsafe(session, APP_ROLE, TENANT_SETTING, tenantId),
-              query(scoped as never),
-            ]);
-            return result;
+            if (BATCHED_BY_PRISMA.has(operation)) {
+              return await runInTenantScope(tenantId, () =>
+                prisma.$transaction((tx) => runOutsideTenantScope(() => (tx as unknown as Delegates)[delegateName(model)][operation](scoped))),
+              );
+            }
+            // Awaited inside the scope: a Prisma query starts when it is awaited, not when it is made.
+            return await runInTenantScope(tenantId, async () => await query(scoped as never));
           } catch (error) {
             throw toDataAccessError(error, `${model}.${operation}`);
           }

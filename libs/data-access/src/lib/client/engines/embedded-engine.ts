@@ -7,6 +7,7 @@ import { pgliteSession } from '../../migrate/sql-session';
 import { causeText } from '../cause-text';
 import { lockDataDir } from '../data-dir-lock';
 import { TRANSACTION_OPTIONS, type Engine } from './engine';
+import { withTenantSessions } from './tenant-adapter';
 
 /** Where PGlite's files are and how to seed an empty directory. */
 export interface PgliteSource {
@@ -54,7 +55,7 @@ export async function openEmbedded(source: PgliteSource): Promise<Engine> {
   }
   const session = pgliteSession(pglite);
   return {
-    prisma: new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS }),
+    prisma: new PrismaClient({ adapter: withTenantSessions(new PrismaPGlite(pglite)), transactionOptions: TRANSACTION_OPTIONS }),
     withSession: (fn) => fn(session),
     ping: async () => {
       await pglite.query('SELECT 1');

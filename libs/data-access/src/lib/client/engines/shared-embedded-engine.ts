@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { errorMessage, type Logger } from '@mcp-factory/shared-util';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { PrismaClient } from '../../../generated/prisma/client';
 import { DatabaseInUseError, DatabaseUnavailableError } from '../../errors';
 import type { MigrationFile } from '../../migrate/migration-files';
@@ -13,6 +13,7 @@ import { canonicalPath, lockDataDir, lockHolder, type DataDirLock, type DataDirL
 import { HostSocket, type HostLocator } from '../sharing/host-socket';
 import { PgliteRelay } from '../sharing/pglite-relay';
 import { prepareSocketPath, socketPathFor } from '../sharing/socket-location';
+import { TenantSessionPool } from '../tenant-pool';
 import { startPglite, type PgliteSource } from './embedded-engine';
 import { TRANSACTION_OPTIONS, type Engine } from './engine';
 
@@ -68,7 +69,7 @@ class SharedDataDir implements HostLocator {
   constructor(private readonly options: SharedEmbeddedOptions) {
     this.dataDir = canonicalPath(options.dataDir);
     this.ownSocket = socketPathFor(this.dataDir, options.socketFallbackDir);
-    this.pool = new Pool({ max: POOL_SIZE, idleTimeoutMillis: 10_000, connectionTimeoutMillis: HAND_OVER_WAIT_MS, stream: () => new HostSocket(this) });
+    this.pool = new TenantSessionPool({ max: POOL_SIZE, idleTimeoutMillis: 10_000, connectionTimeoutMillis: HAND_OVER_WAIT_MS, stream: () => new HostSocket(this) });
     // An idle connection whose host went away; the pool drops it and the next call reconnects.
     this.pool.on('error', (error) => options.logger.debug('embedded database connection closed', { error: error.message }));
   }
