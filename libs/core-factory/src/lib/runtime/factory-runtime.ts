@@ -29,8 +29,10 @@ export interface FactoryConfig {
 }
 
 // Loaded on first use, not at start: Prisma and PGlite are most of the code, and the desktop app's
-// handshake should not wait for them to be parsed.
-const loadDataAccess = () => import('@mcp-factory/data-access');
+// handshake should not wait for them to be parsed. The promise is kept: every tool call needs the
+// module, and a fresh import() per call goes through the module loader (and tsx's hooks) each time.
+let dataAccessModule: Promise<typeof import('@mcp-factory/data-access')> | undefined;
+const loadDataAccess = () => (dataAccessModule ??= import('@mcp-factory/data-access'));
 
 /**
  * Applies pending migrations to a database and closes it: the service's `migrate` command.
