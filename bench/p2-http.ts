@@ -4,7 +4,8 @@
 // user) and over legacy SSE, vs the bare SDK. Every server in its own child process; rounds interleaved.
 //   TSX_TSCONFIG_PATH=tsconfig.base.json node --expose-gc --import tsx bench/p2-http.ts [--smoke] [--only=p2a|p2b]
 import { startServer, stopAll, type RunningServer } from './lib/child';
-import { echoOk, makePool, mapLimit, MCP_HEADERS, mergeLoads, openSession, openSse, runLoad, runSseLoad, toolCall, type LoadResult, type SseSession } from './lib/load';
+import { interleave as interleaveRounds, latencyRow, throughputRow, type Variant } from './lib/compare';
+import { echoOk, makePool, mapLimit, MCP_HEADERS, openSession, openSse, runLoad, runSseLoad, toolCall, type SseSession } from './lib/load';
 import { isSmoke, machineInfo, writeResult, type ComparisonRow } from './lib/results';
 import { round } from './lib/stats';
 import { userTokens } from './lib/tokens';
@@ -20,7 +21,7 @@ const TEXT = 'hello';
 const JSON_RESPONSE = true;
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 
-type Variant = { name: string; server: RunningServer; run: (maxRequests: number, maxMs: number) => Promise<LoadResult> };
+const interleave = (variants: Variant[]) => interleaveRounds(variants, { warmup: WARMUP, rounds: ROUNDS, roundMs: ROUND_MS, roundMax: ROUND_MAX });
 
 async function main(): Promise<void> {
   const startedAt = new Date();
@@ -146,43 +147,6 @@ async function main(): Promise<void> {
       'raw node:http ceiling: reads the body and answers the exact bytes ours sends for the echo call',
     ],
   });
-}
-
-type Merged = ReturnType<typeof mergeLoads>;
-
-/** Warm every variant, then rounds of A, B, C… so machine noise falls on all of them alike. */
-async function interleave(variants: Variant[]): Promise<Record<string, Merged>> {
-  for (const v of variants) {
-    const warm = await v.run(WARMUP, 30_000);
-    if (warm.errors) throw new Error(`${v.name}: ${warm.errors} errors in warm-up, first: ${warm.firstError}`);
-  }
-  const byName = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
-  for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? variants : [...variants].reverse();
-    for (const v of order) {
-      const result = await v.run(ROUND_MAX, ROUND_MS);
-      byName.get(v.name)?.push(result);
-      process.stderr.write(`  ${v.name.padEnd(28)} round ${r + 1}: ${result.callsPerSec} calls/s p50 ${result.latencyMs.median} ms p99 ${result.latencyMs.p99} ms errors ${result.errors}\n`);
-    }
-  }
-  const out: Record<string, Merged> = {};
-  for (const [name, results] of byName) {
-    out[name] = mergeLoads(results);
-    if (out[name].errors) throw new Error(`${name}: ${out[name].errors} errors, first: ${out[name].firstError}`);
-  }
-  return out;
-}
-
-function throughputRow(id: string, metric: string, ours: Merged, peer: Merged, peerName: string, target: string, min: number): ComparisonRow {
-  const ratio = ours.callsPerSec / peer.callsPerSec;
-  return { id, metric, unit: 'calls/s', ours: ours.callsPerSec, peer: peerName, peerValue: peer.callsPerSec, ratio: round(ratio), target, pass: ratio >= min };
-}
-
-function latencyRow(id: string, metric: string, which: 'p99' | 'median', ours: Merged, peer: Merged, peerName: string): ComparisonRow {
-  const o = ours.latencyMs[which];
-  const p = peer.latencyMs[which];
-  const gated = which === 'p99';
-  return { id, metric, unit: 'ms', ours: o, peer: peerName, peerValue: p, ratio: round(o / p), target: gated ? '≤ 1× (p99 ≤ theirs)' : 'report', pass: gated ? o <= p : true };
 }
 
 main().catch((error) => {

@@ -15,6 +15,10 @@ async function start(spec: ServerSpec): Promise<Started> {
       return (await import('./ours')).startOurs(spec);
     case 'sdk':
       return (await import('../peers/sdk-http')).startSdk(spec);
+    case 'ours-modern':
+      return (await import('./ours-modern')).startOursModern(spec);
+    case 'sdk-v2':
+      return (await import('../peers/sdk-v2-http')).startSdkV2();
     case 'fastmcp':
       return (await import('../peers/fastmcp-http')).startFastmcp(spec);
     case 'raw':

@@ -18,6 +18,10 @@ export type ServerSpec =
       sessionSweepIntervalMs?: number;
     }
   | { kind: 'sdk'; stateless: boolean; enableJsonResponse: boolean }
+  /** Ours on the 2026-07-28 path with a v2 factory (see ours-modern.ts); no core-factory. */
+  | { kind: 'ours-modern'; factory: 'same' | 'lean' | 'test' }
+  /** The bare v2 SDK: createMcpHandler behind toNodeHandler (see peers/sdk-v2-http.ts). */
+  | { kind: 'sdk-v2' }
   | { kind: 'fastmcp'; stateless: boolean; enableJsonResponse: boolean }
   | { kind: 'raw'; body: string };
 

@@ -81,7 +81,7 @@ describe('two protocol eras on one endpoint', () => {
     expect(wrapped.sessions.countForUser('alice')).toBe(1);
   });
 
-  it('answers malformed 2026-07-28 requests with the SDK ladder, each error carrying its request id, without building a server', async () => {
+  it('answers malformed 2026-07-28 requests with the SDK ladder, each error carrying its request id; removed methods get 404', async () => {
     await start();
     const echo = { name: 'echo', arguments: { text: 'hi' } };
     const initialize = { protocolVersion: '2026-07-28', capabilities: {}, clientInfo: { name: 'x', version: '1' } };
@@ -114,7 +114,7 @@ describe('two protocol eras on one endpoint', () => {
     expect(fixture.calls).toBe(0);
   });
 
-  it('authentication and the Host check stay in front of the 2026-07-28 path', async () => {
+  it('authentication and the Host and Origin checks stay in front of the 2026-07-28 path', async () => {
     await start();
     const { body, headers } = modernRequest('tools/call', { name: 'whoami', arguments: {} });
     const anonymous = await rawRequest(`${url}/mcp`, { method: 'POST', headers, body });
@@ -122,6 +122,8 @@ describe('two protocol eras on one endpoint', () => {
     expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer realm="eras", resource_metadata=/);
     const rebound = await rawRequest(`${url}/mcp`, { method: 'POST', headers: { ...headers, Host: 'evil.example', Authorization: `Bearer ${await token('alice')}` }, body });
     expect([rebound.status, (rebound.json as { error: { data: { code: string } } }).error.data.code]).toEqual([403, 'ERR_HOST_NOT_ALLOWED']);
+    const foreignOrigin = await rawRequest(`${url}/mcp`, { method: 'POST', headers: { ...headers, Origin: 'https://evil.example', Authorization: `Bearer ${await token('alice')}` }, body });
+    expect([foreignOrigin.status, (foreignOrigin.json as { error: { data: { code: string } } }).error.data.code]).toEqual([403, 'ERR_ORIGIN_NOT_ALLOWED']);
     const unscoped = await rawRequest(`${url}/mcp`, { method: 'POST', headers: { ...headers, Authorization: `Bearer ${await signTestToken({ sub: 'alice' })}` }, body });
     expect(unscoped.status).toBe(403);
     expect(fixture.calls).toBe(0);
@@ -139,11 +141,13 @@ describe('two protocol eras on one endpoint', () => {
     expect([get.status, get.headers['allow']]).toEqual([405, 'POST']);
   });
 
-  it('a 1.x factory keeps serving 2025-era clients; a 2026-07-28 request to it gets a 500 with its id', async () => {
+  it('a 1.x factory keeps serving 2025-era clients (Streamable HTTP and SSE); a 2026-07-28 request to it gets a 500 with its id', async () => {
     await start({}, 'v1');
     const legacy = await connectClient({ baseUrl: url, token: await token('alice'), transport: 'streamable-http' });
-    closers.push(() => legacy.close());
-    expect(await legacy.callText('whoami')).toBe('alice');
+    const sse = await connectClient({ baseUrl: url, token: await token('bob'), transport: 'sse' });
+    closers.push(() => legacy.close(), () => sse.close());
+    expect([await legacy.callText('whoami'), await sse.callText('whoami')]).toEqual(['alice', 'bob']);
+    expect(JSON.parse(await sse.callText('auth_info'))).toEqual({ clientId: 'bob', userId: 'bob', scopes: ['mcp'] });
     const modern = await post('tools/call', { name: 'whoami', arguments: {} }, { id: 42 });
     expect([modern.status, modern.json]).toMatchObject([500, { id: 42, error: { code: -32603 } }]);
     expect(await wrapped.metrics.registry.getSingleMetricAsString('mcp_http_errors_total')).toContain('code="ERR_SERVER_FACTORY"} 1');
