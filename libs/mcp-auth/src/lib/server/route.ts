@@ -28,7 +28,9 @@ export async function route(ctx: WrapperContext, call: Call): Promise<Route | un
   if (call.door === 'sse') return { to: 'sse-stream' };
   if (call.door === 'messages') {
     const body = await readBody(ctx, call);
-    return body === NO_BODY ? undefined : { to: 'sse-message', body };
+    if (body === NO_BODY) return undefined;
+    call.messageId = requestIdOf(body);
+    return { to: 'sse-message', body };
   }
   const { req } = call;
   if (req.method !== 'POST') return { to: 'streamable-http', body: undefined };
