@@ -5,8 +5,8 @@
 // (the tool list built once, as createServer does) and with the mcp-auth test factory.
 //   TSX_TSCONFIG_PATH=tsconfig.base.json node --expose-gc --import tsx bench/p2-modern.ts [--smoke]
 import { startServer, stopAll, type RunningServer } from './lib/child';
-import { interleave, latencyRow, throughputRow, type Variant } from './lib/compare';
-import { echoOk, makePool, runLoad } from './lib/load';
+import { interleave, latencyRow, loadVariant, throughputRow, type Variant } from './lib/compare';
+import { echoOk } from './lib/load';
 import { isSmoke, machineInfo, writeResult, type ComparisonRow } from './lib/results';
 import { userTokens } from './lib/tokens';
 
@@ -41,21 +41,12 @@ async function main(): Promise<void> {
       ['sdk-v2 createMcpHandler', { kind: 'sdk-v2' }],
     ] as const;
     for (const [name, spec] of specs) servers.push(await startServer(name, spec));
-    const variants: Variant[] = servers.map((server) => {
-      const pool = makePool(server.url, CONCURRENCY);
-      return {
-        name: server.name,
-        server,
-        run: (maxRequests, maxMs) =>
-          runLoad(pool, {
-            concurrency: CONCURRENCY,
-            maxRequests,
-            maxMs,
-            call: (i) => ({ method: 'POST', path: '/mcp', headers: { ...MODERN_HEADERS, authorization: `Bearer ${tokens[i % USERS]}` }, body: modernCall(i) }),
-            check: echoOk(TEXT),
-          }),
-      };
-    });
+    const variants: Variant[] = servers.map((server) =>
+      loadVariant(server, CONCURRENCY, {
+        call: (i) => ({ method: 'POST', path: '/mcp', headers: { ...MODERN_HEADERS, authorization: `Bearer ${tokens[i % USERS]}` }, body: modernCall(i) }),
+        check: echoOk(TEXT),
+      }),
+    );
     const results = await interleave(variants, ROUNDS);
     const [same, lean, test, sdk] = variants.map((v) => results[v.name]);
     const peer = 'bare SDK v2 createMcpHandler';

@@ -1,12 +1,18 @@
 // Shared by the HTTP benchmarks: variants run warmed up, then in interleaved rounds (so machine noise
 // falls on all of them alike), and the comparison rows built from their merged results.
-import { mergeLoads, type LoadResult } from './load';
+import { makePool, mergeLoads, runLoad, type LoadOptions, type LoadResult } from './load';
 import type { RunningServer } from './child';
 import type { ComparisonRow } from './results';
 import { round } from './stats';
 
 export type Variant = { name: string; server: RunningServer; run: (maxRequests: number, maxMs: number) => Promise<LoadResult> };
 export type Merged = ReturnType<typeof mergeLoads>;
+
+/** A variant that sends `concurrency` requests at a time to `server`, each built and checked by `request`. */
+export function loadVariant(server: RunningServer, concurrency: number, request: Pick<LoadOptions, 'call' | 'check'>): Variant {
+  const pool = makePool(server.url, concurrency);
+  return { name: server.name, server, run: (maxRequests, maxMs) => runLoad(pool, { concurrency, maxRequests, maxMs, ...request }) };
+}
 
 export interface Rounds {
   warmup: number;

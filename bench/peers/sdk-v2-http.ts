@@ -2,11 +2,11 @@
 // node:http (docs/serving/http.md): createMcpHandler(factory) → toNodeHandler, behind the localhost
 // Host/Origin guards. The factory builds a v2 McpServer with the hello tool shape per request. No auth.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { localhostHostValidation, localhostOriginValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { Started } from '../servers/main';
+import { listenOnLoopback } from './listen';
 import { echoInput, otherTools } from './hello-shape';
 
 /** The hello tool shape on a v2 McpServer (zod schemas, as a v2 author writes them). */
@@ -30,15 +30,5 @@ export async function startSdkV2(): Promise<Started> {
     if (!validateHost(req, res) || !validateOrigin(req, res)) return;
     void node(req, res);
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    sessions: () => 0,
-    stop: async () => {
-      await handler.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-    },
-  };
+  return listenOnLoopback(http, { beforeStop: () => handler.close() });
 }

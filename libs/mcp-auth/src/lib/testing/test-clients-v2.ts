@@ -1,4 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { firstText } from './test-clients';
 
 /** Options of {@link connectV2Client}. */
 export interface ConnectV2ClientOptions {
@@ -49,9 +50,7 @@ export async function connectV2Client(options: ConnectV2ClientOptions): Promise<
       return client.getProtocolEra();
     },
     async callText(name, args = {}) {
-      const result = await client.callTool({ name, arguments: args });
-      const content = result.content as Array<{ type: string; text?: string }>;
-      return content[0]?.text ?? '';
+      return firstText(await client.callTool({ name, arguments: args }));
     },
     async close() {
       await client.close();
