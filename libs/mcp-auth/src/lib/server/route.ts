@@ -1,7 +1,8 @@
-import { classifyInboundRequest, isJsonContentType, type InboundClassificationOutcome } from '@modelcontextprotocol/server';
+import { isJsonContentType } from '@modelcontextprotocol/server';
 import { UnsupportedMediaTypeError } from '../errors';
 import { requestIdOf } from '../http/responses';
 import { fail, NO_BODY, readBody, type Call } from './call';
+import { eraOf } from './era';
 import type { WrapperContext } from './wrapper-context';
 
 /** Where a request goes after admission. */
@@ -18,10 +19,10 @@ export type Route =
 /**
  * Step 5 — route by era and transport. The legacy SSE paths are 2024-11-05 by definition. On `/mcp`
  * a POST must say JSON (415, as both SDK eras answer, before anything is read); its body is read once
- * (size and deadline: 413/408, not JSON: 400) and classified by the SDK's own
- * `classifyInboundRequest` — the step `createMcpHandler` and `isLegacyRequest` run — so the two can
- * never disagree: `legacy` goes to the 2025-era transport, everything else (a modern claim, or a body
- * that is not JSON-RPC at all) to the modern handler, which owns those answers.
+ * (size and deadline: 413/408, not JSON: 400) and classified as the SDK's own
+ * `classifyInboundRequest` does — the step `createMcpHandler` and `isLegacyRequest` run — so the two
+ * never disagree (`era.ts`): `legacy` goes to the 2025-era transport, everything else (a modern claim,
+ * or a body that is not JSON-RPC at all) to the modern handler, which owns those answers.
  * GET and DELETE carry no body and are 2025-era session operations. Answers and returns undefined when the request stops here.
  */
 export async function route(ctx: WrapperContext, call: Call): Promise<Route | undefined> {
@@ -41,22 +42,7 @@ export async function route(ctx: WrapperContext, call: Call): Promise<Route | un
   const body = await readBody(ctx, call);
   if (body === NO_BODY) return undefined;
   call.messageId = requestIdOf(body);
-  const era = classify(call, body);
-  ctx.metrics.eraRequests.inc({ era: era.kind === 'legacy' ? 'legacy' : 'modern' });
-  return era.kind === 'legacy' ? { to: 'streamable-http', body } : { to: 'modern', body };
-}
-
-function classify(call: Call, body: unknown): InboundClassificationOutcome {
-  const { headers } = call.req;
-  return classifyInboundRequest({
-    httpMethod: 'POST',
-    protocolVersionHeader: single(headers['mcp-protocol-version']),
-    mcpMethodHeader: single(headers['mcp-method']),
-    mcpNameHeader: single(headers['mcp-name']),
-    body,
-  });
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+  const era = eraOf(req.headers, body);
+  ctx.metrics.eraRequests.inc({ era });
+  return era === 'legacy' ? { to: 'streamable-http', body } : { to: 'modern', body };
 }
