@@ -1,3 +1,4 @@
+import { classifyInboundRequest } from '@modelcontextprotocol/server';
 import fc from 'fast-check';
 import { connectClient, createTestServerFactory, modernEnvelope, rawRequest, signTestToken, type ConnectedClient, type RawResponse, type TestServerFactory } from '../testing';
 import { exposeGc, healthy, INIT_BODY, MCP_HEADERS, messagesOf, settledHeap, sleep, startWrapped, type StartedServer } from './battery-helpers';
@@ -296,7 +297,7 @@ describe('battery: bad JSON-RPC input on /mcp', () => {
     expect(heapAfter - heapBefore).toBeLessThan(HEAP_BOUND_BYTES);
   }, FUZZ_TIME_LIMIT_MS + 28_000);
 
-  it(`fuzz: ${FUZZ_RUNS} 2026-07-28 requests with broken envelopes and headers; no 5xx, every error carries its id, nothing stays in flight`, async () => {
+  it(`fuzz: ${FUZZ_RUNS} 2026-07-28 requests with broken envelopes and headers; no 5xx, every 2026-07-28 error carries its id, nothing stays in flight`, async () => {
     const violations: string[] = [];
     let runs = 0;
     await fc.assert(
@@ -304,8 +305,13 @@ describe('battery: bad JSON-RPC input on /mcp', () => {
         runs += 1;
         const res = await post(body, undefined, statelessTarget ? stateless.url : server.url, headers);
         let violation = contractViolation(res);
-        const id = (JSON.parse(body) as { id: unknown }).id;
-        if (!violation && res.status >= 400 && (res.json as { id?: unknown }).id !== id) violation = `error without the request id ${JSON.stringify(id)}: ${res.body.slice(0, 200)}`;
+        const message = JSON.parse(body) as { id: unknown };
+        // What the SDK routes to 2026-07-28 serving must name its request in every error; the 2025-era
+        // transport answers its own errors as the SDK 1.x transport does (id null).
+        const sdk = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: headers['MCP-Protocol-Version'], mcpMethodHeader: headers['Mcp-Method'], mcpNameHeader: headers['Mcp-Name'], body: message });
+        if (!violation && sdk.kind !== 'legacy' && res.status >= 400 && (res.json as { id?: unknown }).id !== message.id) {
+          violation = `error without the request id ${JSON.stringify(message.id)}: ${res.body.slice(0, 200)}`;
+        }
         if (violation) violations.push(`${violation} ← ${body.slice(0, 160)} ${JSON.stringify(headers)}`);
         return violation === undefined;
       }),
