@@ -5,9 +5,10 @@
 // (the tool list built once, as createServer does) and with the mcp-auth test factory.
 //   TSX_TSCONFIG_PATH=tsconfig.base.json node --expose-gc --import tsx bench/p2-modern.ts [--smoke]
 import { startServer, stopAll, type RunningServer } from './lib/child';
-import { interleave, latencyRow, loadVariant, throughputRow, type Variant } from './lib/compare';
+import { interleave, latencyRow, loadVariant, throughputRow, withCpu } from './lib/compare';
 import { echoOk } from './lib/load';
 import { isSmoke, machineInfo, writeResult, type ComparisonRow } from './lib/results';
+import { round } from './lib/stats';
 import { userTokens } from './lib/tokens';
 
 const USERS = 1000;
@@ -41,15 +42,20 @@ async function main(): Promise<void> {
       ['sdk-v2 createMcpHandler', { kind: 'sdk-v2' }],
     ] as const;
     for (const [name, spec] of specs) servers.push(await startServer(name, spec));
-    const variants: Variant[] = servers.map((server) =>
-      loadVariant(server, CONCURRENCY, {
-        call: (i) => ({ method: 'POST', path: '/mcp', headers: { ...MODERN_HEADERS, authorization: `Bearer ${tokens[i % USERS]}` }, body: modernCall(i) }),
-        check: echoOk(TEXT),
-      }),
+    const variants = servers.map((server) =>
+      withCpu(
+        loadVariant(server, CONCURRENCY, {
+          call: (i) => ({ method: 'POST', path: '/mcp', headers: { ...MODERN_HEADERS, authorization: `Bearer ${tokens[i % USERS]}` }, body: modernCall(i) }),
+          check: echoOk(TEXT),
+        }),
+      ),
     );
     const results = await interleave(variants, ROUNDS);
     const [same, lean, test, sdk] = variants.map((v) => results[v.name]);
+    const cpu = Object.fromEntries(variants.map((v) => [v.name, v.cpuPerCallUs()]));
+    const [cpuSame, cpuLean, , cpuSdk] = variants.map((v) => cpu[v.name]);
     const peer = 'bare SDK v2 createMcpHandler';
+    const cpuRow = (metric: string, ours: number): ComparisonRow => ({ id: 'P2c', metric, unit: 'µs', ours, peer, peerValue: cpuSdk, ratio: round(ours / cpuSdk), target: 'report', pass: true });
     const metric = '2026-07-28 stateless echo calls/s (JWT, 1k users, c=64)';
     const rows: ComparisonRow[] = [
       throughputRow('P2c', `${metric}, lean v2 factory`, lean, sdk, peer, '≥ 2×', 2),
@@ -58,6 +64,8 @@ async function main(): Promise<void> {
       latencyRow('P2c', "2026-07-28 stateless echo p99 latency, the peer's own factory", 'p99', same, sdk, peer),
       { ...throughputRow('P2c', `${metric}, mcp-auth test factory (6 tools)`, test, sdk, peer, 'report', 0), pass: true },
       latencyRow('P2c', '2026-07-28 stateless echo p50 latency, lean v2 factory', 'median', lean, sdk, peer),
+      cpuRow('server CPU per 2026-07-28 call (warm-up included), lean v2 factory', cpuLean),
+      cpuRow("server CPU per 2026-07-28 call (warm-up included), the peer's own factory", cpuSame),
     ];
     await stopAll(servers);
     writeResult({
@@ -67,7 +75,7 @@ async function main(): Promise<void> {
       durationMs: Date.now() - startedAt.getTime(),
       machine: machineInfo(),
       rows,
-      data: { users: USERS, concurrency: CONCURRENCY, ...ROUNDS, tool: 'echo', results },
+      data: { users: USERS, concurrency: CONCURRENCY, ...ROUNDS, tool: 'echo', results, cpuPerCallUs: cpu },
       notes: [
         'ours verifies an HS256 JWT on every request (1,000 distinct users, tokens round-robin); the peer gets the same Authorization header and ignores it',
         "both answer through the SDK's createMcpHandler (responseMode auto: one JSON body); ours hands it the body it already read and the verified identity as authInfo",

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       gc?.();
       const m = process.memoryUsage();
       process.send?.({ type: 'reply', id: message.id, value: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, sessions: server.sessions(), spaces: Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name, x.space_used_size])) } });
+    } else if (message.type === 'cpu') {
+      process.send?.({ type: 'reply', id: message.id, value: process.cpuUsage() });
     } else if (message.type === 'stop') {
       const timer = setTimeout(() => process.exit(0), 5_000);
       server
