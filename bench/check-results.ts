@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsDir } from './lib/results';
 
-const REQUIRED = ['p1-factory', 'p2-http', 'p3-db', 'p4-sessions', 'p5-stdio', 'p6-shared-dir', 'p7-workload', 'p2a-profile', 'p7-profile'];
+const REQUIRED = ['p1-factory', 'p2-http', 'p2-modern', 'p3-db', 'p4-sessions', 'p5-stdio', 'p6-shared-dir', 'p7-workload', 'p2a-profile', 'p7-profile'];
 const PROFILES = ['p2a-profile', 'p7-profile'];
 const dir = process.argv[2] ?? resultsDir();
 const problems: string[] = [];

@@ -4,7 +4,7 @@
 // user) and over legacy SSE, vs the bare SDK. Every server in its own child process; rounds interleaved.
 //   TSX_TSCONFIG_PATH=tsconfig.base.json node --expose-gc --import tsx bench/p2-http.ts [--smoke] [--only=p2a|p2b]
 import { startServer, stopAll, type RunningServer } from './lib/child';
-import { interleave as interleaveRounds, latencyRow, throughputRow, type Variant } from './lib/compare';
+import { interleave as interleaveRounds, latencyRow, loadVariant, throughputRow, type Variant } from './lib/compare';
 import { echoOk, makePool, mapLimit, MCP_HEADERS, openSession, openSse, runLoad, runSseLoad, toolCall, type SseSession } from './lib/load';
 import { isSmoke, machineInfo, writeResult, type ComparisonRow } from './lib/results';
 import { round } from './lib/stats';
@@ -21,7 +21,7 @@ const TEXT = 'hello';
 const JSON_RESPONSE = true;
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 
-const interleave = (variants: Variant[]) => interleaveRounds(variants, { rounds: ROUNDS, roundMs: ROUND_MS, roundMax: ROUND_MAX, warmup: WARMUP });
+const interleave = (variants: Variant[]) => interleaveRounds(variants, { warmup: WARMUP, rounds: ROUNDS, roundMs: ROUND_MS, roundMax: ROUND_MAX });
 
 async function main(): Promise<void> {
   const startedAt = new Date();
@@ -48,21 +48,12 @@ async function main(): Promise<void> {
       await probe.close();
       if (!echoOk(TEXT)(sample.statusCode, sampleBody)) throw new Error(`ours answered ${sample.statusCode} ${sampleBody}`);
       const raw = await start('raw-node-http', { kind: 'raw', body: sampleBody });
-      const variants: Variant[] = [ours, sdk, fast, raw].map((server) => {
-        const pool = makePool(server.url, CONCURRENCY);
-        return {
-          name: server.name,
-          server,
-          run: (maxRequests, maxMs) =>
-            runLoad(pool, {
-              concurrency: CONCURRENCY,
-              maxRequests,
-              maxMs,
-              call: (i) => ({ method: 'POST', path: '/mcp', headers: { ...MCP_HEADERS, ...auth(i) }, body: toolCall(i, 'echo', { text: TEXT }) }),
-              check: echoOk(TEXT),
-            }),
-        };
-      });
+      const variants: Variant[] = [ours, sdk, fast, raw].map((server) =>
+        loadVariant(server, CONCURRENCY, {
+          call: (i) => ({ method: 'POST', path: '/mcp', headers: { ...MCP_HEADERS, ...auth(i) }, body: toolCall(i, 'echo', { text: TEXT }) }),
+          check: echoOk(TEXT),
+        }),
+      );
       const results = await interleave(variants);
       data['p2a'] = results;
       const [o, s, f, r] = variants.map((v) => results[v.name]);

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, stopAll, type RunningServer } from './lib/child';
-import { interleave, latencyRow, throughputRow, type Merged, type RoundPlan, type Variant } from './lib/compare';
+import { interleave, latencyRow, throughputRow, type Merged, type Rounds, type Variant } from './lib/compare';
 import { createBenchDatabase, seedGreetings } from './lib/least-privilege';
 import { makePool, MCP_HEADERS, parseRpc, runLoad, toolCall } from './lib/load';
 import { summarizeProfile } from './lib/profile';
@@ -22,7 +22,7 @@ const USERS = 1000;
 const PER_USER = 20;
 const CONCURRENCY = 64;
 const POOL_SIZE = 10;
-const PLAN: RoundPlan = isSmoke ? { rounds: 1, roundMs: 1_000, roundMax: 300, warmup: 100 } : { rounds: 3, roundMs: 6_000, roundMax: 200_000, warmup: 2_000 };
+const PLAN: Rounds = isSmoke ? { rounds: 1, roundMs: 1_000, roundMax: 300, warmup: 100 } : { rounds: 3, roundMs: 6_000, roundMax: 200_000, warmup: 2_000 };
 const PROFILE_MS = isSmoke ? 1_500 : 10_000;
 /** The embedded target: writes per second through the service on PGlite. */
 const EMBEDDED_WRITES_TARGET = 500;

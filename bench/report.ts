@@ -102,12 +102,13 @@ TSX_TSCONFIG_PATH=tsconfig.base.json node --expose-gc --import tsx bench/p2-http
 \`\`\`
 
 Files: \`p1-factory.ts\` (createServer cost), \`p2-http.ts\` (P2a stateless / P2b stateful + SSE throughput),
+\`p2-modern.ts\` (P2c: protocol 2026-07-28 stateless, ours vs the bare SDK v2 \`createMcpHandler\`),
 \`p3-db.ts\` (list_greetings on PostgreSQL, scoped + RLS vs raw), \`p4-sessions.ts\` (10k + 10k sessions:
 memory, DELETE, idle eviction), \`p5-stdio.ts\` (packed desktop app launch), \`p6-shared-dir.ts\` (several copies on one data directory:
 first call as host vs guest, hand-over), \`p7-workload.ts\` (the real workload: \`hello_computer\` / \`list_greetings\` on PostgreSQL + RLS
 as the least-privilege login vs the peers doing the same statement through \`pg\`, on embedded PGlite, and its CPU profile),
 \`profile-p2a.ts\` (CPU profile),
-\`peers/\` (bare SDK HTTP + stdio, fastmcp, raw node:http ceiling; \`greeting-sql.ts\`: the peers' statements), \`servers/\` (ours; child-process entry),
+\`peers/\` (bare SDK 1.x HTTP + stdio, bare SDK v2 \`createMcpHandler\`, fastmcp, raw node:http ceiling; \`greeting-sql.ts\`: the peers' statements), \`servers/\` (ours; child-process entry),
 \`lib/\` (load generator on undici, stats, results), \`check-results.ts\` (CI shape check, no timing asserts).
 Every server under test runs in its own child process; variants are warmed up, then run in interleaved
 rounds. \`enableJsonResponse: true\` for ours, the bare SDK and fastmcp alike. \`BENCH_RESULTS_DIR\` redirects output.

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { isSmoke, resultsDir } from './lib/results';
 
 const root = resolve(__dirname, '..');
-const ALL = ['p1-factory', 'p2-http', 'p3-db', 'p4-sessions', 'p5-stdio', 'p6-shared-dir', 'p7-workload', 'profile-p2a'];
+const ALL = ['p1-factory', 'p2-http', 'p2-modern', 'p3-db', 'p4-sessions', 'p5-stdio', 'p6-shared-dir', 'p7-workload', 'profile-p2a'];
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const selected = only ? ALL.filter((name) => only.includes(name)) : ALL;
 

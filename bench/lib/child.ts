@@ -24,6 +24,8 @@ export interface RunningServer {
   child: ChildProcess;
   /** GCs the child (twice) and returns its memory and open-session count. */
   memory(): Promise<MemorySample>;
+  /** The child's CPU time so far (`process.cpuUsage()`, µs). */
+  cpu(): Promise<{ user: number; system: number }>;
   /** Asks the child to exit cleanly (so --cpu-prof profiles are written). */
   stop(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export async function startServer(name: string, spec: ServerSpec, options: { exe
     pid: child.pid as number,
     child,
     memory: () => ask<MemorySample>('memory'),
+    cpu: () => ask<{ user: number; system: number }>('cpu'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

@@ -1,8 +1,8 @@
 // Ceiling: node:http answering every POST with the same JSON bytes ours sends for an echo call
 // (the body is read first, as a real server must). No MCP, no auth: the most the HTTP stack allows.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Started } from '../servers/main';
+import { listenOnLoopback } from './listen';
 import type { ServerSpec } from '../servers/spec';
 
 export async function startRaw(spec: Extract<ServerSpec, { kind: 'raw' }>): Promise<Started> {
@@ -14,14 +14,5 @@ export async function startRaw(spec: Extract<ServerSpec, { kind: 'raw' }>): Prom
       res.end(body);
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    sessions: () => 0,
-    stop: async () => {
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-    },
-  };
+  return listenOnLoopback(http);
 }

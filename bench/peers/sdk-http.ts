@@ -3,12 +3,12 @@
 // express (express.json() replaced by a body read + JSON.parse). No authentication.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Started } from '../servers/main';
+import { listenOnLoopback } from './listen';
 import type { ServerSpec } from '../servers/spec';
 import { peerGreetings, unverifiedSub, type PeerGreetings } from './greeting-sql';
 import { echoInput, helloInput, listInput, otherTools } from './hello-shape';
@@ -110,15 +110,5 @@ export async function startSdk(spec: Extract<ServerSpec, { kind: 'sdk' }>): Prom
       if (!res.headersSent) res.writeHead(500).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: String(error) }, id: null }));
     }
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    sessions: () => transports.size + sseTransports.size,
-    stop: async () => {
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-      await greetings?.end();
-    },
-  };
+  return listenOnLoopback(http, { sessions: () => transports.size + sseTransports.size, beforeStop: async () => greetings?.end() });
 }

@@ -15,6 +15,10 @@ async function start(spec: ServerSpec): Promise<Started> {
       return (await import('./ours')).startOurs(spec);
     case 'sdk':
       return (await import('../peers/sdk-http')).startSdk(spec);
+    case 'ours-modern':
+      return (await import('./ours-modern')).startOursModern(spec);
+    case 'sdk-v2':
+      return (await import('../peers/sdk-v2-http')).startSdkV2();
     case 'fastmcp':
       return (await import('../peers/fastmcp-http')).startFastmcp(spec);
     case 'raw':
@@ -32,6 +36,8 @@ async function main(): Promise<void> {
       gc?.();
       const m = process.memoryUsage();
       process.send?.({ type: 'reply', id: message.id, value: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, sessions: server.sessions(), spaces: Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name, x.space_used_size])) } });
+    } else if (message.type === 'cpu') {
+      process.send?.({ type: 'reply', id: message.id, value: process.cpuUsage() });
     } else if (message.type === 'stop') {
       const timer = setTimeout(() => process.exit(0), 5_000);
       server

@@ -25,6 +25,10 @@ export type ServerSpec =
     }
   /** `databaseUrl`: hello_computer and list_greetings run one plain statement through a `pg` Pool of 10 (peers/greeting-sql.ts). */
   | { kind: 'sdk'; stateless: boolean; enableJsonResponse: boolean; databaseUrl?: string }
+  /** Ours on the 2026-07-28 path with a v2 factory (see ours-modern.ts); no core-factory. */
+  | { kind: 'ours-modern'; factory: 'same' | 'lean' | 'test' }
+  /** The bare v2 SDK: createMcpHandler behind toNodeHandler (see peers/sdk-v2-http.ts). */
+  | { kind: 'sdk-v2' }
   | { kind: 'fastmcp'; stateless: boolean; enableJsonResponse: boolean; databaseUrl?: string }
   | { kind: 'raw'; body: string };
 

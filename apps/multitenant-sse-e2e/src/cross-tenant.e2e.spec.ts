@@ -63,7 +63,8 @@ describeWithPostgres('cross-tenant: presenting another user’s session', () => 
     const unknown = await send(randomUUID());
     expect(stolen.status).toBe(404);
     expect(comparable(stolen)).toEqual(comparable(unknown));
-    expect(stolen.json).toEqual({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found', data: { code: 'ERR_SESSION_NOT_FOUND' } }, id: null });
+    // The answer names the request it refuses (the POST's JSON-RPC id; none for GET and DELETE), nothing of Alice's.
+    expect(stolen.json).toEqual({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found', data: { code: 'ERR_SESSION_NOT_FOUND' } }, id: method === 'POST' ? 7 : null });
     expect(stolen.body).not.toMatch(/alice|AliceSecret/i);
     expect(stolen.body).not.toContain(aliceSession);
   });

@@ -5,6 +5,8 @@ export type {
   TransportConfig,
   MCPServerFactory,
   McpServerLike,
+  ServerFactoryContext,
+  ProtocolEra,
   ProtectedResourceOptions,
   ShutdownHook,
 } from './lib/server/config';
@@ -43,6 +45,7 @@ export {
   SessionNotFoundError,
   BadRequestError,
   InvalidBodyError,
+  UnsupportedMediaTypeError,
   UserSessionLimitError,
   TotalSessionLimitError,
   RateLimitedError,

@@ -1,5 +1,6 @@
+import { classifyInboundRequest } from '@modelcontextprotocol/server';
 import fc from 'fast-check';
-import { connectClient, createTestServerFactory, rawRequest, signTestToken, type ConnectedClient, type RawResponse, type TestServerFactory } from '../testing';
+import { connectClient, createTestServerFactory, modernEnvelope, rawRequest, signTestToken, type ConnectedClient, type RawResponse, type TestServerFactory } from '../testing';
 import { exposeGc, healthy, INIT_BODY, MCP_HEADERS, messagesOf, settledHeap, sleep, startWrapped, type StartedServer } from './battery-helpers';
 
 /*
@@ -161,6 +162,34 @@ function bodyArbitrary(): fc.Arbitrary<string> {
   );
 }
 
+/**
+ * 2026-07-28 requests, mostly well formed, with the envelope and the standard headers broken now and
+ * then: a missing or wrong envelope key, headers that disagree with the body, unknown methods and tools.
+ */
+function modernArbitrary(): fc.Arbitrary<{ body: string; headers: Record<string, string> }> {
+  const method = fc.constantFrom('tools/call', 'tools/list', 'server/discover', 'ping', 'initialize', 'subscriptions/listen', 'no/such', 'resources/list');
+  const envelope = fc.oneof(
+    { arbitrary: fc.constant(modernEnvelope()), weight: 6 },
+    { arbitrary: fc.constant({ 'io.modelcontextprotocol/protocolVersion': '2026-07-28' }), weight: 1 },
+    { arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => modernEnvelope({ 'io.modelcontextprotocol/clientCapabilities': v })), weight: 1 },
+    { arbitrary: fc.constantFrom('2025-11-25', '2099-01-01', '').map((v) => modernEnvelope({ 'io.modelcontextprotocol/protocolVersion': v })), weight: 1 },
+  );
+  const params = fc.record({
+    name: fc.oneof(fc.constantFrom('whoami', 'echo', 'remember', 'nope', '__proto__'), fc.string({ maxLength: 10 })),
+    arguments: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ text: fc.oneof(fc.string({ maxLength: 50 }), fc.jsonValue({ maxDepth: 2 })) })),
+  });
+  return fc
+    .record({ id: fc.oneof(fc.integer(), fc.string({ maxLength: 20 })), method, params, envelope, headerMethod: fc.option(fc.constantFrom('tools/call', 'tools/list', 'ping')), headerVersion: fc.option(fc.constantFrom('2026-07-28', '2025-11-25', 'junk')) })
+    .map(({ id, method, params, envelope, headerMethod, headerVersion }) => ({
+      body: JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta: envelope } }),
+      headers: {
+        'MCP-Protocol-Version': headerVersion ?? '2026-07-28',
+        'Mcp-Method': headerMethod ?? method,
+        ...(typeof params.name === 'string' && /^[\x21-\x7e]*$/.test(params.name) && { 'Mcp-Name': params.name }),
+      },
+    }));
+}
+
 describe('battery: bad JSON-RPC input on /mcp', () => {
   let server: StartedServer;
   let fixture: TestServerFactory;
@@ -186,21 +215,22 @@ describe('battery: bad JSON-RPC input on /mcp', () => {
     await stateless?.wrapped.stop();
   });
 
-  const post = (body: string, sessionId?: string, base = server.url) =>
+  const post = (body: string, sessionId?: string, base = server.url, extra: Record<string, string> = {}) =>
     rawRequest(`${base}/mcp`, {
       method: 'POST',
-      headers: { ...MCP_HEADERS, Authorization: `Bearer ${aliceToken}`, ...(sessionId ? { 'Mcp-Session-Id': sessionId } : {}) },
+      headers: { ...MCP_HEADERS, Authorization: `Bearer ${aliceToken}`, ...(sessionId ? { 'Mcp-Session-Id': sessionId } : {}), ...extra },
       body,
       timeoutMs: 5000,
     });
 
-  const targets: Array<[string, () => string | undefined]> = [
-    ['without a session id', () => undefined],
-    ["into the owner's live session", () => alice.sessionId],
+  const targets: Array<[string, () => string | undefined, Record<string, string>]> = [
+    ['without a session id', () => undefined, {}],
+    ["into the owner's live session", () => alice.sessionId, {}],
+    ['under 2026-07-28 headers', () => undefined, { 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/call' }],
   ];
-  describe.each(targets)('%s', (_where, session) => {
+  describe.each(targets)('%s', (_where, session, headers) => {
     it.each(CASES)('%s', async (_name, body) => {
-      const res = await post(body(), session());
+      const res = await post(body(), session(), server.url, headers);
       expect(contractViolation(res)).toBeUndefined();
       expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
       expect(await alice.callText('whoami')).toBe('alice');
@@ -265,5 +295,32 @@ describe('battery: bad JSON-RPC input on /mcp', () => {
     fixture.store.clear(); // the notes the fuzzer stored are application data, not a leak
     const heapAfter = settledHeap(gc);
     expect(heapAfter - heapBefore).toBeLessThan(HEAP_BOUND_BYTES);
+  }, FUZZ_TIME_LIMIT_MS + 28_000);
+
+  it(`fuzz: ${FUZZ_RUNS} 2026-07-28 requests with broken envelopes and headers; no 5xx, every 2026-07-28 error carries its id, nothing stays in flight`, async () => {
+    const violations: string[] = [];
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(modernArbitrary(), fc.boolean(), async ({ body, headers }, statelessTarget) => {
+        runs += 1;
+        const res = await post(body, undefined, statelessTarget ? stateless.url : server.url, headers);
+        let violation = contractViolation(res);
+        const message = JSON.parse(body) as { id: unknown };
+        // What the SDK routes to 2026-07-28 serving must name its request in every error; the 2025-era
+        // transport answers its own errors as the SDK 1.x transport does (id null).
+        const sdk = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: headers['MCP-Protocol-Version'], mcpMethodHeader: headers['Mcp-Method'], mcpNameHeader: headers['Mcp-Name'], body: message });
+        if (!violation && sdk.kind !== 'legacy' && res.status >= 400 && (res.json as { id?: unknown }).id !== message.id) {
+          violation = `error without the request id ${JSON.stringify(message.id)}: ${res.body.slice(0, 200)}`;
+        }
+        if (violation) violations.push(`${violation} ← ${body.slice(0, 160)} ${JSON.stringify(headers)}`);
+        return violation === undefined;
+      }),
+      { numRuns: FUZZ_RUNS, interruptAfterTimeLimit: FUZZ_TIME_LIMIT_MS, markInterruptAsFailure: false, endOnFailure: true, seed: Number(process.env['BATTERY_SEED'] ?? Date.now() % 2 ** 31) },
+    );
+    expect(violations).toEqual([]);
+    expect(runs).toBeGreaterThanOrEqual(50);
+    expect(await alice.callText('whoami')).toBe('alice');
+    for (let i = 0; i < 40 && server.wrapped.inFlight.size + stateless.wrapped.inFlight.size > 0; i++) await sleep(25);
+    expect(server.wrapped.inFlight.size + stateless.wrapped.inFlight.size).toBe(0);
   }, FUZZ_TIME_LIMIT_MS + 28_000);
 });

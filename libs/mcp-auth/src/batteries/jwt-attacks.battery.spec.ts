@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { base64url, exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createTestServerFactory, rawRequest, signTestToken, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, type TestServerFactory } from '../testing';
+import { createTestServerFactory, modernRequest, rawRequest, signTestToken, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, type TestServerFactory } from '../testing';
 import {
   errorCode,
   healthy,
@@ -17,13 +17,15 @@ import {
 } from './battery-helpers';
 
 /*
- * JWT attack battery (issue 9, part 1). Every attack is sent to both entry points that create a
- * server — `POST /mcp` (initialize) and `GET /sse` — and must be answered before the server factory
- * runs: the fixture's call counter stays 0. BATTERIES.md tabulates what is asserted here.
+ * JWT attack battery (issue 9, part 1; issue 15). Every attack is sent to each entry point that
+ * creates a server — `POST /mcp` with a 2025 initialize, `GET /sse`, and `POST /mcp` with a
+ * 2026-07-28 tools/call — and must be answered before the server factory runs: the fixture's call
+ * counter stays 0. BATTERIES.md tabulates what is asserted here.
  */
 
-type Endpoint = '/mcp' | '/sse';
-const ENDPOINTS: Endpoint[] = ['/mcp', '/sse'];
+type Endpoint = '/mcp' | '/sse' | '/mcp 2026-07-28';
+const ENDPOINTS: Endpoint[] = ['/mcp', '/sse', '/mcp 2026-07-28'];
+const MODERN = modernRequest('tools/call', { name: 'whoami', arguments: {} });
 
 interface Expected {
   status: number;
@@ -49,6 +51,7 @@ const MISSING: Expected = { status: 401, challengeError: null, code: 'ERR_AUTH_T
 
 /** Sends one request to an endpoint; `/sse` is a GET that would stream if (wrongly) accepted. */
 async function attack(url: string, endpoint: Endpoint, headers: Record<string, string>, query = '') {
+  if (endpoint === '/mcp 2026-07-28') return rawRequest(`${url}/mcp${query}`, { method: 'POST', headers: { ...MODERN.headers, ...headers }, body: MODERN.body, timeoutMs: 3000 });
   return endpoint === '/mcp'
     ? rawRequest(`${url}/mcp${query}`, { method: 'POST', headers: { ...MCP_HEADERS, ...headers }, body: INIT_BODY, timeoutMs: 3000 })
     : rawRequest(`${url}/sse${query}`, { headers: { Accept: 'text/event-stream', ...headers }, timeoutMs: 3000 });
@@ -165,18 +168,19 @@ describe('battery: JWT attacks (HS256 secret, requiredScopes mcp)', () => {
     it('16 KB token: node refuses the header block with 431 before any auth, and stays up', async () => {
       const token = await signTestToken({ sub: 'alice', scope: 'mcp', pad: 'p'.repeat(12_500) }, 'y'.repeat(40));
       expect(token.length).toBeGreaterThanOrEqual(16 * 1024);
+      const body = endpoint === '/sse' ? '' : endpoint === '/mcp' ? INIT_BODY : MODERN.body;
       const head =
-        endpoint === '/mcp'
-          ? `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(INIT_BODY)}\r\n`
-          : 'GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\n';
+        endpoint === '/sse'
+          ? 'GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+          : `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
       const { port } = new URL(server.url);
-      const reply = await rawExchange(Number(port), `${head}Authorization: Bearer ${token}\r\nConnection: close\r\n\r\n${endpoint === '/mcp' ? INIT_BODY : ''}`);
+      const reply = await rawExchange(Number(port), `${head}Authorization: Bearer ${token}\r\nConnection: close\r\n\r\n${body}`);
       expect(reply.text).toMatch(/^HTTP\/1\.1 431 /);
       expect(await healthy(server.url)).toBe(true);
     });
   });
 
-  it('a valid token with the required scope is accepted on both endpoints (control)', async () => {
+  it('a valid token with the required scope is accepted on every endpoint (control)', async () => {
     // Separate fixture: the describe-level one must stay at 0 calls.
     const control = createTestServerFactory();
     const other = await startWrapped(control);
@@ -184,7 +188,9 @@ describe('battery: JWT attacks (HS256 secret, requiredScopes mcp)', () => {
       const res = await attack(other.url, '/mcp', bearer(await valid()));
       expect(res.status).toBe(200);
       expect((await openStream(`${other.url}/sse`, bearer(await valid()))).status).toBe(200);
-      expect(control.calls).toBe(2);
+      const modern = await attack(other.url, '/mcp 2026-07-28', bearer(await valid()));
+      expect([modern.status, modern.json]).toMatchObject([200, { result: { content: [{ text: 'alice' }] } }]);
+      expect(control.calls).toBe(3);
     } finally {
       await other.wrapped.stop();
     }

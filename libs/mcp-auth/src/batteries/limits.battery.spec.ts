@@ -1,4 +1,4 @@
-import { createTestServerFactory, rawRequest, signTestToken } from '../testing';
+import { createTestServerFactory, modernRequest, rawRequest, signTestToken } from '../testing';
 import { errorCode, healthy, INIT_BODY, MCP_HEADERS, openStream, PerTest, rawExchange, sleep } from './battery-helpers';
 
 /*
@@ -145,7 +145,7 @@ describe('battery: limits', () => {
     });
   });
 
-  it('rate limit → 429 with a truthful Retry-After, per user, on /mcp and /sse', async () => {
+  it('rate limit → 429 with a truthful Retry-After, per user, on /mcp (both eras) and /sse', async () => {
     // 4 requests per 4 s: a burst of 4, then one token every second.
     const server = await t.start(createTestServerFactory(), { rateLimit: { maxRequests: 4, windowMs: 4000 } });
     const url = server.url;
@@ -164,6 +164,9 @@ describe('battery: limits', () => {
     const sse = await openStream(`${url}/sse`, alice);
     expect(sse.status).toBe(429);
     expect(sse.headers.get('retry-after')).not.toBeNull();
+    const modern = modernRequest('tools/call', { name: 'whoami', arguments: {} });
+    const modernLimited = await rawRequest(`${url}/mcp`, { method: 'POST', headers: { ...modern.headers, ...alice }, body: modern.body });
+    expect([modernLimited.status, errorCode(modernLimited)]).toEqual([429, 'ERR_RATE_LIMITED']);
     // Unauthenticated noise is refused by auth, never charged to alice; bob has his own bucket.
     expect((await rawRequest(`${url}/mcp`, { method: 'GET', headers: MCP_HEADERS })).status).toBe(401);
     expect((await rawRequest(`${url}/mcp`, { method: 'GET', headers: { ...MCP_HEADERS, ...(await auth('bob')) } })).status).toBe(400);
@@ -188,5 +191,20 @@ describe('battery: limits', () => {
       const res = await rawRequest(`${server.url}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, ...a }, body: INIT_BODY, timeoutMs: 3000 });
       expect(res.status).toBe(200);
     }
+  });
+
+  it("honors Connection: close on the SDK's 2026-07-28 event streams too (it answers with keep-alive)", async () => {
+    const server = await t.start(createTestServerFactory(), { transport: { type: 'http', responseMode: 'sse' } });
+    const a = await auth('alice');
+    const { body, headers } = modernRequest('tools/call', { name: 'whoami', arguments: {} });
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const reply = await rawExchange(portOf(server.url), `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${a.Authorization}\r\n${lines}Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    expect(reply.error).toBeUndefined();
+    expect(reply.text).toMatch(/^HTTP\/1\.1 200 /);
+    const head = reply.text.slice(0, reply.text.indexOf('\r\n\r\n')).toLowerCase();
+    expect(head).toContain('content-type: text/event-stream');
+    expect(head).toContain('connection: close');
+    expect(head).not.toContain('keep-alive');
+    expect(reply.text).toContain('"text":"alice"');
   });
 });

@@ -1,4 +1,4 @@
-import { connectClient, createTestServerFactory, rawRequest, signTestToken, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, type TestServerFactory } from '../testing';
+import { connectClient, connectV2Client, createTestServerFactory, rawRequest, signTestToken, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, type TestServerFactory } from '../testing';
 import { MCP_HEADERS, startWrapped, type StartedServer } from './battery-helpers';
 
 /*
@@ -38,6 +38,22 @@ describe('battery: several issuers (one secret)', () => {
         timeoutMs: 3000,
       });
       expect(res.status).toBe(404);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('keys 2026-07-28 requests the same way: each issuer-qualified alice gets her own per-request server and notes', async () => {
+    const as = async (issuer: string) => connectV2Client({ baseUrl: server.url, token: await signTestToken({ sub: 'alice', scope: 'mcp' }, TEST_JWT_SECRET, { issuer }) });
+    const first = await as(TEST_ISSUER);
+    const second = await as(OTHER_ISSUER);
+    try {
+      expect([first.era, second.era]).toEqual(['modern', 'modern']);
+      expect(await first.callText('whoami')).toBe(`${TEST_ISSUER}|alice`);
+      expect(await second.callText('whoami')).toBe(`${OTHER_ISSUER}|alice`);
+      await second.callText('remember', { note: 'theirs' });
+      expect(await first.callText('recall')).not.toContain('theirs');
     } finally {
       await first.close();
       await second.close();

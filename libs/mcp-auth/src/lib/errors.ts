@@ -82,6 +82,15 @@ export class InvalidBodyError extends McpAuthError {
   }
 }
 
+/** A POST to `/mcp` whose `Content-Type` is not JSON (the message both SDK eras answer with). */
+export class UnsupportedMediaTypeError extends McpAuthError {
+  static override readonly code = 'ERR_UNSUPPORTED_MEDIA_TYPE';
+  override readonly code = 'ERR_UNSUPPORTED_MEDIA_TYPE';
+  constructor(message = 'Unsupported Media Type: Content-Type must be application/json') {
+    super(message);
+  }
+}
+
 /** The user already holds `maxSessionsPerUser` sessions. */
 export class UserSessionLimitError extends McpAuthError {
   static override readonly code = 'ERR_SESSION_LIMIT_USER';
@@ -218,6 +227,7 @@ export const MCP_AUTH_ERRORS = [
   SessionNotFoundError,
   BadRequestError,
   InvalidBodyError,
+  UnsupportedMediaTypeError,
   UserSessionLimitError,
   TotalSessionLimitError,
   RateLimitedError,
@@ -234,30 +244,35 @@ export const MCP_AUTH_ERRORS = [
   InternalError,
 ] as const;
 
+/** Every code this lib uses, with its HTTP status: the union type and {@link httpStatusForCode} derive from it. */
+const HTTP_STATUS = {
+  ERR_AUTH_TOKEN_MISSING: 401,
+  ERR_AUTH_TOKEN_INVALID: 401,
+  ERR_AUTH_TOKEN_EXPIRED: 401,
+  ERR_AUTH_INSUFFICIENT_SCOPE: 403,
+  ERR_AUTH_TOKEN_RESOLUTION: 401,
+  ERR_SESSION_NOT_FOUND: 404,
+  ERR_BAD_REQUEST: 400,
+  ERR_INVALID_BODY: 400,
+  ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  ERR_SESSION_LIMIT_USER: 429,
+  ERR_SESSION_LIMIT_TOTAL: 503,
+  ERR_RATE_LIMITED: 429,
+  ERR_BODY_TOO_LARGE: 413,
+  ERR_REQUEST_TIMEOUT: 408,
+  ERR_HOST_NOT_ALLOWED: 403,
+  ERR_ORIGIN_NOT_ALLOWED: 403,
+  ERR_ROUTE_NOT_FOUND: 404,
+  ERR_METHOD_NOT_ALLOWED: 405,
+  ERR_SHUTTING_DOWN: 503,
+  ERR_NOT_READY: 503,
+  ERR_SERVER_FACTORY: 500,
+  ERR_CONFIGURATION: 500,
+  ERR_INTERNAL: 500,
+} as const;
+
 /** Union of every code this lib uses. */
-export type McpAuthErrorCode =
-  | 'ERR_AUTH_TOKEN_MISSING'
-  | 'ERR_AUTH_TOKEN_INVALID'
-  | 'ERR_AUTH_TOKEN_EXPIRED'
-  | 'ERR_AUTH_INSUFFICIENT_SCOPE'
-  | 'ERR_AUTH_TOKEN_RESOLUTION'
-  | 'ERR_SESSION_NOT_FOUND'
-  | 'ERR_BAD_REQUEST'
-  | 'ERR_INVALID_BODY'
-  | 'ERR_SESSION_LIMIT_USER'
-  | 'ERR_SESSION_LIMIT_TOTAL'
-  | 'ERR_RATE_LIMITED'
-  | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_REQUEST_TIMEOUT'
-  | 'ERR_HOST_NOT_ALLOWED'
-  | 'ERR_ORIGIN_NOT_ALLOWED'
-  | 'ERR_ROUTE_NOT_FOUND'
-  | 'ERR_METHOD_NOT_ALLOWED'
-  | 'ERR_SHUTTING_DOWN'
-  | 'ERR_NOT_READY'
-  | 'ERR_SERVER_FACTORY'
-  | 'ERR_CONFIGURATION'
-  | 'ERR_INTERNAL';
+export type McpAuthErrorCode = keyof typeof HTTP_STATUS;
 
 /** The authentication failures an {@link AuthProvider} may report. */
 export type AuthErrorCode = Extract<
@@ -267,40 +282,7 @@ export type AuthErrorCode = Extract<
 
 /** The one mapping from error code to HTTP status. */
 export function httpStatusForCode(code: McpAuthErrorCode): number {
-  switch (code) {
-    case 'ERR_AUTH_TOKEN_MISSING':
-    case 'ERR_AUTH_TOKEN_INVALID':
-    case 'ERR_AUTH_TOKEN_EXPIRED':
-    case 'ERR_AUTH_TOKEN_RESOLUTION':
-      return 401;
-    case 'ERR_AUTH_INSUFFICIENT_SCOPE':
-    case 'ERR_HOST_NOT_ALLOWED':
-    case 'ERR_ORIGIN_NOT_ALLOWED':
-      return 403;
-    case 'ERR_SESSION_NOT_FOUND':
-    case 'ERR_ROUTE_NOT_FOUND':
-      return 404;
-    case 'ERR_BAD_REQUEST':
-    case 'ERR_INVALID_BODY':
-      return 400;
-    case 'ERR_METHOD_NOT_ALLOWED':
-      return 405;
-    case 'ERR_REQUEST_TIMEOUT':
-      return 408;
-    case 'ERR_BODY_TOO_LARGE':
-      return 413;
-    case 'ERR_SESSION_LIMIT_USER':
-    case 'ERR_RATE_LIMITED':
-      return 429;
-    case 'ERR_SESSION_LIMIT_TOTAL':
-    case 'ERR_SHUTTING_DOWN':
-    case 'ERR_NOT_READY':
-      return 503;
-    case 'ERR_SERVER_FACTORY':
-    case 'ERR_CONFIGURATION':
-    case 'ERR_INTERNAL':
-      return 500;
-  }
+  return HTTP_STATUS[code];
 }
 
 /** True for any error of this lib. */

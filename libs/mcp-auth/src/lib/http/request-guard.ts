@@ -21,6 +21,8 @@ export interface RequestGuardOptions {
 }
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
+/** Request headers a browser client of either era sends (CORS preflight). */
+const ALLOWED_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID'];
 
 /** True for an interface name or address only this machine can reach (`localhost`, `127.x.y.z`, `::1`). */
 export function isLoopbackHost(host: string): boolean {
@@ -98,15 +100,23 @@ export class RequestGuard {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
     } else return;
-    res.setHeader('Access-Control-Expose-Headers', 'Mcp-Session-Id, WWW-Authenticate, Retry-After, X-Request-Id');
+    res.setHeader('Access-Control-Expose-Headers', 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, Retry-After, X-Request-Id');
   }
 
-  /** Answers a CORS preflight (`OPTIONS`). */
+  /**
+   * Answers a CORS preflight (`OPTIONS`). The allowed headers are those both eras send: 2025's
+   * session headers, and 2026-07-28's standard `Mcp-Method`/`Mcp-Name` plus any `Mcp-Param-*` the
+   * browser asks for (their names depend on the tool's schema, so they are echoed, not listed).
+   */
   preflight(req: IncomingMessage, res: ServerResponse): void {
     this.applyCors(req, res);
     if (this.corsOrigins) {
+      const asked = String(req.headers['access-control-request-headers'] ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => /^mcp-param-[\w-]{1,64}$/i.test(name));
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID');
+      res.setHeader('Access-Control-Allow-Headers', [...ALLOWED_REQUEST_HEADERS, ...asked].join(', '));
       res.setHeader('Access-Control-Max-Age', '600');
     }
     res.statusCode = 204;

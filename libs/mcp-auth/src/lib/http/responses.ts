@@ -9,11 +9,15 @@ function jsonRpcCodeFor(code: McpAuthErrorCode): number {
   return -32000;
 }
 
+/** A JSON-RPC request id (`null` when the request's id could not be read). */
+export type JsonRpcId = string | number | null;
+
 /**
  * Writes an error as a JSON-RPC error body (what MCP clients expect) carrying our typed code in
- * `error.data.code`. Status comes from {@link httpStatusForCode}; a 405 carries `Allow`.
+ * `error.data.code` and the id of the request it answers (`null` before the body was read, or when
+ * the body holds no single request). Status comes from {@link httpStatusForCode}; a 405 carries `Allow`.
  */
-export function sendError(res: ServerResponse, error: McpAuthError, headers?: Record<string, string>): void {
+export function sendError(res: ServerResponse, error: McpAuthError, headers?: Record<string, string>, id: JsonRpcId = null): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;
@@ -21,7 +25,7 @@ export function sendError(res: ServerResponse, error: McpAuthError, headers?: Re
   const body = JSON.stringify({
     jsonrpc: '2.0',
     error: { code: jsonRpcCodeFor(error.code), message: error.message, data: { code: error.code } },
-    id: null,
+    id,
   });
   res.statusCode = httpStatusForCode(error.code);
   if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));
@@ -29,6 +33,16 @@ export function sendError(res: ServerResponse, error: McpAuthError, headers?: Re
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
+}
+
+/**
+ * The id an error about `body` answers: the body's `id` when it is a single JSON-RPC request with a
+ * string or number id, else `null` (unreadable bodies, notifications, responses, batches).
+ */
+export function requestIdOf(body: unknown): JsonRpcId {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const { method, id } = body as { method?: unknown; id?: unknown };
+  return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : null;
 }
 
 /** Writes a JSON document with the given status. */

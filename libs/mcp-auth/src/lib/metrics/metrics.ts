@@ -42,6 +42,7 @@ export class McpAuthMetrics {
   readonly sessionsCreated: Counter<'transport'>;
   readonly sessionsEvicted: Counter<'transport'>;
   readonly requests: Counter<'route' | 'method'>;
+  readonly eraRequests: Counter<'era'>;
   readonly errors: Counter<'code'>;
   readonly authFailures: Counter<'code'>;
   readonly toolLatency: Histogram<'tool' | 'outcome'>;
@@ -56,6 +57,7 @@ export class McpAuthMetrics {
     this.sessionsCreated = new Counter({ name: `${p}sessions_created_total`, help: 'MCP sessions opened', labelNames: ['transport'], registers });
     this.sessionsEvicted = new Counter({ name: `${p}sessions_evicted_total`, help: 'Idle MCP sessions closed by the server', labelNames: ['transport'], registers });
     this.requests = new Counter({ name: `${p}http_requests_total`, help: 'HTTP requests by route and method', labelNames: ['route', 'method'], registers });
+    this.eraRequests = new Counter({ name: `${p}protocol_requests_total`, help: 'POSTs to the MCP endpoint by protocol era (legacy: 2025, modern: 2026-07-28)', labelNames: ['era'], registers });
     this.errors = new Counter({ name: `${p}http_errors_total`, help: 'Error responses by error code', labelNames: ['code'], registers });
     this.authFailures = new Counter({ name: `${p}auth_failures_total`, help: 'Authentication failures by error code', labelNames: ['code'], registers });
     this.toolLatency = new Histogram({

@@ -1,101 +1,17 @@
-import { errorMessage } from '@mcp-factory/shared-util';
-import { bearerFromHeaders } from '../auth/bearer-token';
-import type { AuthSuccess, RequestContext } from '../auth/types';
-import {
-  InsufficientScopeError,
-  RateLimitedError,
-  ShuttingDownError,
-  TokenExpiredError,
-  TokenInvalidError,
-  TokenMissingError,
-  TokenResolutionError,
-  type AuthErrorCode,
-  type McpAuthError,
-} from '../errors';
-import { wwwAuthenticate } from '../http/responses';
+import type { AuthSuccess } from '../auth/types';
+import { RateLimitedError } from '../errors';
 import { fail, type Call } from './call';
-import { resourceMetadataUrl } from './protected-resource';
 import type { WrapperContext } from './wrapper-context';
 
 /**
- * Lets a request into an MCP endpoint: refuses while draining, checks Host and Origin, authenticates
- * (every request, not only the one that opens a session) and charges the user's rate limit. Answers
- * and returns undefined on failure.
+ * Step 4 — admission: charges the user's token bucket. An empty bucket answers 429 with a truthful
+ * `Retry-After` and returns false. (Session and subscription caps are charged where a session or a
+ * `subscriptions/listen` stream is opened, since only those hold anything.)
  */
-export async function admit(ctx: WrapperContext, call: Call): Promise<AuthSuccess | undefined> {
-  const { req, res, requestId } = call;
-  if (ctx.state.draining) {
-    res.setHeader('Connection', 'close');
-    fail(ctx, res, new ShuttingDownError(), requestId);
-    return undefined;
-  }
-  try {
-    ctx.guard.check(req);
-  } catch (error) {
-    fail(ctx, res, error, requestId);
-    return undefined;
-  }
-  let token = bearerFromHeaders(req.headers);
-  if (!token && ctx.settings.allowQueryToken && call.kind === 'sse' && call.query) {
-    token = new URLSearchParams(call.query).get('access_token') ?? undefined;
-  }
-  const context: RequestContext = {
-    headers: req.headers,
-    bearerToken: token,
-    transport: call.kind === 'sse' ? 'sse' : 'http',
-    timestamp: new Date(),
-    requestId,
-  };
-  let result;
-  try {
-    result = await ctx.config.authProvider.authenticate(context);
-  } catch (error) {
-    ctx.logger.error('auth provider threw', { requestId, error: errorMessage(error) });
-    result = { authenticated: false as const, code: 'ERR_AUTH_TOKEN_INVALID' as const, error: 'Invalid token' };
-  }
-  if (!result.authenticated || !result.userId) {
-    const failure = result.authenticated ? { code: 'ERR_AUTH_TOKEN_INVALID' as const, error: 'No user id' } : result;
-    rejectAuth(ctx, call, failure.code ?? (token ? 'ERR_AUTH_TOKEN_INVALID' : 'ERR_AUTH_TOKEN_MISSING'), failure.error, 'requiredScopes' in failure ? failure.requiredScopes : undefined);
-    return undefined;
-  }
-  const wait = ctx.limiter.take(result.userId);
-  if (wait > 0) {
-    ctx.logger.warn('rate limited', { requestId, userId: result.userId, retryAfter: wait });
-    fail(ctx, res, new RateLimitedError(wait), requestId, { 'Retry-After': String(wait) });
-    return undefined;
-  }
-  if (result.accessToken === undefined) result = { ...result, accessToken: token };
-  return result;
+export function admit(ctx: WrapperContext, call: Call, auth: AuthSuccess): boolean {
+  const wait = ctx.limiter.take(auth.userId);
+  if (wait <= 0) return true;
+  ctx.logger.warn('rate limited', { requestId: call.requestId, userId: auth.userId, retryAfter: wait });
+  fail(ctx, call, new RateLimitedError(wait), { 'Retry-After': String(wait) });
+  return false;
 }
-
-/** A 401/403 with its `WWW-Authenticate` challenge (RFC 6750 §3, RFC 9728 §5.1). */
-export function rejectAuth(ctx: WrapperContext, call: Call, code: AuthErrorCode, description: string | undefined, requiredScopes: string[] | undefined): void {
-  const scope = code === 'ERR_AUTH_INSUFFICIENT_SCOPE';
-  ctx.metrics.authFailures.inc({ code });
-  ctx.logger.warn('authentication failed', { requestId: call.requestId, code, transport: call.kind });
-  const error = authError(code, description, requiredScopes);
-  // RFC 6750 §3.1: a request without a usable token gets a bare challenge, no error code or description.
-  const missing = code === 'ERR_AUTH_TOKEN_MISSING';
-  fail(ctx, call.res, error, call.requestId, {
-    'WWW-Authenticate': wwwAuthenticate({
-      realm: ctx.settings.realm,
-      error: missing ? undefined : scope ? 'insufficient_scope' : 'invalid_token',
-      description: missing ? undefined : error.message,
-      scope: scope && requiredScopes?.length ? requiredScopes.join(' ') : undefined,
-      resourceMetadataUrl: resourceMetadataUrl(ctx, call.req),
-    }),
-  });
-}
-
-/** The typed error for a provider's failure code; the provider's free text never decides the status. */
-function authError(code: AuthErrorCode, description: string | undefined, requiredScopes: string[] | undefined): McpAuthError {
-  return (AUTH_ERRORS[code] ?? AUTH_ERRORS.ERR_AUTH_TOKEN_INVALID)(description, requiredScopes);
-}
-
-const AUTH_ERRORS: Record<AuthErrorCode, (message: string | undefined, scopes: string[] | undefined) => McpAuthError> = {
-  ERR_AUTH_TOKEN_MISSING: (m) => new TokenMissingError(m),
-  ERR_AUTH_TOKEN_INVALID: (m) => new TokenInvalidError(m),
-  ERR_AUTH_TOKEN_EXPIRED: (m) => new TokenExpiredError(m),
-  ERR_AUTH_INSUFFICIENT_SCOPE: (m, s) => new InsufficientScopeError(s ?? [], m),
-  ERR_AUTH_TOKEN_RESOLUTION: (m) => new TokenResolutionError(m),
-};

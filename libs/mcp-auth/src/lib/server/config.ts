@@ -1,24 +1,51 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { PerRequestResponseMode, ServerEventBus } from '@modelcontextprotocol/server';
 import type { Logger } from '@mcp-factory/shared-util';
 import type { AuthProvider, ResourceTokenResolver } from '../auth/types';
 import type { RequestGuardOptions } from '../http/request-guard';
 import type { RateLimitOptions } from '../http/rate-limiter';
 import type { MetricsOptions } from '../metrics/metrics';
 
-/** What the wrapper needs of a server: the SDK's `Server` and `McpServer` both fit. */
+/**
+ * What the wrapper needs of a server. The v2 SDK's `McpServer` and `Server`
+ * (`@modelcontextprotocol/server`) serve both protocol eras; a 1.x `McpServer`/`Server`
+ * (`@modelcontextprotocol/sdk`) fits too but serves only the 2025 era (see {@link ServerFactoryContext}).
+ */
 export interface McpServerLike {
   connect(transport: Transport): Promise<void>;
   close(): Promise<void>;
 }
 
+/** The protocol era a request speaks: `legacy` (2024-11-05 … 2025-11-25, `initialize`) or `modern` (2026-07-28, per-request `_meta`). */
+export type ProtocolEra = 'legacy' | 'modern';
+
+/**
+ * What the wrapper tells the factory about the server it asks for (the fourth argument of every
+ * call). A factory may ignore it: the same server definition serves both eras.
+ */
+export interface ServerFactoryContext {
+  /**
+   * `modern`: the server answers one 2026-07-28 request through the SDK's `createMcpHandler`, so it
+   * must be a v2 `McpServer` or `Server` (a 1.x instance is refused with a 500 and a log line).
+   * `legacy`: a 2025-era session, or one stateless 2025-era POST.
+   */
+  era: ProtocolEra;
+  /** The endpoint family: Streamable HTTP (`/mcp`) or legacy SSE (`/sse` + `/messages`). */
+  transport: 'streamable-http' | 'sse';
+  /** True when the server serves exactly one request and is dropped after it (modern, or stateless). */
+  perRequest: boolean;
+}
+
 /**
  * The server factory contract: one isolated server per user (per session, or per request when
- * stateless). Upstream's `MCPServerFactory`; the optional third argument is `factoryOptions`.
+ * stateless or 2026-07-28). Upstream's `MCPServerFactory`; the optional third argument is
+ * `factoryOptions`, the fourth what the wrapper knows about the request ({@link ServerFactoryContext}).
  */
 export type MCPServerFactory<TOptions = unknown> = (
   accessToken: string,
   userId: string,
   options?: TOptions,
+  context?: ServerFactoryContext,
 ) => McpServerLike | Promise<McpServerLike>;
 
 /** Transport settings. Upstream names: `type`, `port`, `host`, `basePath`, `cors`, `corsOrigin`. */
@@ -46,8 +73,14 @@ export interface TransportConfig extends RequestGuardOptions {
    * what horizontal scaling needs. Legacy SSE stays session-based. Default false.
    */
   stateless?: boolean;
-  /** Answer Streamable HTTP POSTs with plain JSON instead of an SSE stream (faster; no mid-call notifications). Default false. */
+  /** Answer 2025-era Streamable HTTP POSTs with plain JSON instead of an SSE stream (faster; no mid-call notifications). Default false. */
   enableJsonResponse?: boolean;
+  /**
+   * How 2026-07-28 answers are shaped (the SDK's `responseMode`): `auto` sends one JSON body unless the
+   * tool emits a notification first (then an SSE stream), `sse` always streams, `json` never does
+   * (mid-call notifications are dropped). `subscriptions/listen` always streams. Default `auto`.
+   */
+  responseMode?: PerRequestResponseMode;
   /**
    * Accept `?access_token=` on the legacy SSE endpoints when no Authorization header is present
    * (EventSource cannot set headers). Never on `/mcp`, never logged. Default false.
@@ -144,4 +177,13 @@ export interface ServerWrapperConfig<TOptions = unknown> {
   publicUrl?: string;
   /** RFC 9728 metadata contents. */
   protectedResource?: ProtectedResourceOptions;
+  /**
+   * Where `subscriptions/listen` streams (2026-07-28) get their change events: the SDK's
+   * `ServerEventBus`. Default an in-process bus, so a change published on one replica reaches only
+   * the streams that replica holds; give every replica one bus over a shared broker to reach all.
+   * Publish through `wrapped.notify` (or `bus.publish`).
+   */
+  eventBus?: ServerEventBus;
+  /** Open `subscriptions/listen` streams in total (the SDK's `maxSubscriptions`). Each also holds one of its user's session slots. Default 1024. */
+  maxSubscriptions?: number;
 }

@@ -49,25 +49,31 @@ interface Pending {
   listsTools?: boolean;
 }
 
+/** What {@link instrumentTransport} reports to. */
+export interface TransportObserver {
+  /** Counts requests awaiting an answer (the drain); omitted where the caller counts whole exchanges itself. */
+  tracker?: InFlightTracker;
+  metrics?: McpAuthMetrics;
+  /** +1 / −1 as requests start and finish (a session's own count, for idle eviction). */
+  onCountChange?: (delta: number) => void;
+}
+
 /**
  * Wraps a connected transport's `onmessage`/`send`/`onclose` to see each JSON-RPC request and its
  * response (or its cancellation): counts in-flight requests (drain, eviction), observes `tools/call`
  * latency, and learns the tool names a `tools/list` answer registers (the only tool labels kept).
- * Must run after `server.connect(transport)`, which installs the handlers being wrapped.
+ * Must run after `server.connect(transport)`, which installs the handlers being wrapped. Works on
+ * any transport shape of either SDK line (ours, or the v2 SDK's per-request transport).
  */
-export function instrumentTransport(
-  transport: Transport,
-  tracker: InFlightTracker,
-  metrics: McpAuthMetrics | undefined,
-  onCountChange?: (delta: number) => void,
-): void {
+export function instrumentTransport(transport: Transport, observer: TransportObserver): void {
+  const { tracker, metrics, onCountChange } = observer;
   const pending = new Map<string | number, Pending>();
   const onmessage = transport.onmessage;
   const send = transport.send.bind(transport);
   const onclose = transport.onclose;
 
   const finish = () => {
-    tracker.end();
+    tracker?.end();
     onCountChange?.(-1);
   };
   const observe = (entry: Pending, outcome: 'ok' | 'error' | 'cancelled') => {
@@ -82,7 +88,7 @@ export function instrumentTransport(
         tool: m.method === 'tools/call' && metrics ? metrics.toolLabel(m.params?.name) : undefined,
         listsTools: m.method === 'tools/list',
       });
-      tracker.begin();
+      tracker?.begin();
       onCountChange?.(1);
     }
     onmessage?.(message, extra);

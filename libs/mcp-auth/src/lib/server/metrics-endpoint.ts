@@ -13,7 +13,7 @@ export async function serveMetrics(ctx: WrapperContext, endpoint: MetricsEndpoin
     const given = bearerFromHeaders(req.headers);
     if (given === undefined || !sameSecret(given, endpoint.token)) {
       const error = given === undefined ? new TokenMissingError() : new TokenInvalidError();
-      return fail(ctx, res, error, requestId, { 'WWW-Authenticate': wwwAuthenticate({ realm: 'metrics', error: given === undefined ? undefined : 'invalid_token' }) });
+      return fail(ctx, { res, requestId }, error, { 'WWW-Authenticate': wwwAuthenticate({ realm: 'metrics', error: given === undefined ? undefined : 'invalid_token' }) });
     }
   }
   const body = await ctx.metrics.registry.metrics();
@@ -42,8 +42,8 @@ export class MetricsListener {
       const requestId = randomUUID();
       const path = (req.url ?? '/').split('?')[0];
       const serve = path === endpoint.path && (req.method === 'GET' || req.method === 'HEAD');
-      const answer = serve ? serveMetrics(ctx, endpoint, req, res, requestId) : Promise.resolve(fail(ctx, res, new RouteNotFoundError(), requestId));
-      answer.catch((error) => fail(ctx, res, error, requestId));
+      const answer = serve ? serveMetrics(ctx, endpoint, req, res, requestId) : Promise.resolve(fail(ctx, { res, requestId }, new RouteNotFoundError()));
+      answer.catch((error) => fail(ctx, { res, requestId }, error));
     });
   }
 

@@ -33,7 +33,7 @@ export function serveProtectedResource(ctx: WrapperContext, req: IncomingMessage
   try {
     ctx.guard.checkHost(req);
   } catch (error) {
-    return fail(ctx, res, error, requestId);
+    return fail(ctx, { res, requestId }, error);
   }
   const pr = ctx.config.protectedResource ?? {};
   const doc: Record<string, unknown> = {

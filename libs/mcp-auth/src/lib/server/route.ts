@@ -1,75 +1,48 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorMessage } from '@mcp-factory/shared-util';
-import { MethodNotAllowedError, NotReadyError, RouteNotFoundError } from '../errors';
-import { sendJson } from '../http/responses';
-import { fail } from './call';
-import { serveMetrics } from './metrics-endpoint';
-import { PROTECTED_RESOURCE_PATH, serveProtectedResource } from './protected-resource';
-import { handleSseMessage, handleSseStream } from './sse-endpoint';
-import { handleMcp } from './streamable-http-endpoint';
+import { isJsonContentType } from '@modelcontextprotocol/server';
+import { UnsupportedMediaTypeError } from '../errors';
+import { requestIdOf } from '../http/responses';
+import { fail, NO_BODY, readBody, type Call } from './call';
+import { eraOf } from './era';
 import type { WrapperContext } from './wrapper-context';
 
+/** Where a request goes after admission. */
+export type Route =
+  /** 2026-07-28 (a `_meta` envelope claim, or a malformed one): the SDK's `createMcpHandler`. */
+  | { to: 'modern'; body: unknown }
+  /** 2025-era Streamable HTTP: a session's transport, a new session, or a stateless POST (`body` undefined for GET/DELETE). */
+  | { to: 'streamable-http'; body: unknown }
+  /** Legacy SSE: open the event stream (`GET /sse`). */
+  | { to: 'sse-stream' }
+  /** Legacy SSE: one message into the stream's session (`POST /messages`). */
+  | { to: 'sse-message'; body: unknown };
+
 /**
- * The main listener's router: a request id, CORS, then one handler per path — the MCP endpoints
- * (which admit the request themselves), `/health`, `/ready`, `/metrics` when served here, and the
- * RFC 9728 document. A known path with the wrong method gets 405 with `Allow`.
+ * Step 5 — route by era and transport. The legacy SSE paths are 2024-11-05 by definition. On `/mcp`
+ * a POST must say JSON (415, as both SDK eras answer, before anything is read); its body is read once
+ * (size and deadline: 413/408, not JSON: 400) and classified as the SDK's own
+ * `classifyInboundRequest` does — the step `createMcpHandler` and `isLegacyRequest` run — so the two
+ * never disagree (`era.ts`): `legacy` goes to the 2025-era transport, everything else (a modern claim,
+ * or a body that is not JSON-RPC at all) to the modern handler, which owns those answers.
+ * GET and DELETE carry no body and are 2025-era session operations. Answers and returns undefined when the request stops here.
  */
-export async function routeRequest(ctx: WrapperContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  const query = q === -1 ? '' : url.slice(q + 1);
-  const method = req.method ?? 'GET';
-  const incomingId = req.headers['x-request-id'];
-  const requestId = typeof incomingId === 'string' && incomingId.length <= 128 && /^[\w.:-]+$/.test(incomingId) ? incomingId : randomUUID();
-  res.setHeader('X-Request-Id', requestId);
-
-  if (method === 'OPTIONS') return ctx.guard.preflight(req, res);
-  ctx.guard.applyCors(req, res);
-  const { settings, metrics } = ctx;
-
-  if (path === settings.mcpPath) {
-    metrics.requests.inc({ route: 'mcp', method });
-    return handleMcp(ctx, { req, res, requestId, query, kind: 'streamable-http' });
+export async function route(ctx: WrapperContext, call: Call): Promise<Route | undefined> {
+  if (call.door === 'sse') return { to: 'sse-stream' };
+  if (call.door === 'messages') {
+    const body = await readBody(ctx, call);
+    if (body === NO_BODY) return undefined;
+    call.messageId = requestIdOf(body);
+    return { to: 'sse-message', body };
   }
-  if (path === settings.messagesPath) {
-    metrics.requests.inc({ route: 'messages', method });
-    if (method !== 'POST') return fail(ctx, res, new MethodNotAllowedError(['POST']), requestId);
-    return handleSseMessage(ctx, { req, res, requestId, query, kind: 'sse' });
+  const { req } = call;
+  if (req.method !== 'POST') return { to: 'streamable-http', body: undefined };
+  if (!isJsonContentType(req.headers['content-type'])) {
+    fail(ctx, call, new UnsupportedMediaTypeError());
+    return undefined;
   }
-  if (path === settings.ssePath) {
-    metrics.requests.inc({ route: 'sse', method });
-    if (method !== 'GET') return fail(ctx, res, new MethodNotAllowedError(['GET']), requestId);
-    return handleSseStream(ctx, { req, res, requestId, query, kind: 'sse' });
-  }
-  if (method !== 'GET' && method !== 'HEAD') return fail(ctx, res, new RouteNotFoundError(), requestId);
-  if (path === '/health') {
-    metrics.requests.inc({ route: 'health', method });
-    return sendJson(res, 200, { status: 'ok', name: settings.name, version: settings.version });
-  }
-  if (path === '/ready') {
-    metrics.requests.inc({ route: 'ready', method });
-    return handleReady(ctx, res, requestId);
-  }
-  if (settings.metrics && settings.metrics.port === undefined && path === settings.metrics.path) {
-    metrics.requests.inc({ route: 'metrics', method });
-    return serveMetrics(ctx, settings.metrics, req, res, requestId);
-  }
-  if (path === PROTECTED_RESOURCE_PATH || path === PROTECTED_RESOURCE_PATH + settings.mcpPath) {
-    metrics.requests.inc({ route: 'protected-resource', method });
-    return serveProtectedResource(ctx, req, res, requestId);
-  }
-  return fail(ctx, res, new RouteNotFoundError(), requestId);
-}
-
-async function handleReady(ctx: WrapperContext, res: ServerResponse, requestId: string): Promise<void> {
-  if (ctx.state.draining) return fail(ctx, res, new NotReadyError('Draining'), requestId);
-  try {
-    await ctx.config.readinessCheck?.();
-  } catch (error) {
-    ctx.logger.warn('readiness check failed', { requestId, error: errorMessage(error) });
-    return fail(ctx, res, new NotReadyError('Readiness check failed', { cause: error }), requestId);
-  }
-  sendJson(res, 200, { status: 'ready' });
+  const body = await readBody(ctx, call);
+  if (body === NO_BODY) return undefined;
+  call.messageId = requestIdOf(body);
+  const era = eraOf(req.headers, body);
+  ctx.metrics.eraRequests.inc({ era });
+  return era === 'legacy' ? { to: 'streamable-http', body } : { to: 'modern', body };
 }

@@ -1,75 +1,56 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthSuccess } from '../auth/types';
-import { BadRequestError, MethodNotAllowedError, SessionNotFoundError } from '../errors';
+import { BadRequestError, SessionNotFoundError } from '../errors';
 import type { Session } from '../session/session-manager';
 import { StreamableHttpTransport } from '../transport/streamable-http-transport';
-import { admit } from './admit';
-import { fail, NO_BODY, readBody, sessionFor, type Call } from './call';
+import { fail, type Call } from './call';
 import { instrumentTransport } from './in-flight';
-import { chainOnClose, createMcpServer, reserveSessionServer, setAuthInfo } from './server-instance';
+import { chainOnClose, createMcpServer, reserveSessionServer, sessionFor, setAuthInfo } from './server-instance';
 import type { AnyTransport, WrapperContext } from './wrapper-context';
 
-const STATEFUL_METHODS = ['GET', 'POST', 'DELETE'];
-/** Stateless servers have no stream to resume or session to delete (as the SDK's stateless example). */
-const STATELESS_METHODS = ['POST'];
-
 /**
- * `/mcp`: the method check, admission, then the session's transport (an `Mcp-Session-Id` of this
- * user), a fresh server per POST (stateless), or a new session (`initialize`).
+ * Step 6, 2025 era on `/mcp` — our Streamable HTTP transport (`streamable-http-transport.ts`):
+ * a fresh server per POST when stateless, else the user's session (its `Mcp-Session-Id`), or a new
+ * session for an `initialize`. `body` is undefined for GET and DELETE.
  */
-export async function handleMcp(ctx: WrapperContext, call: Call): Promise<void> {
-  const { req, res, requestId } = call;
-  const method = req.method ?? 'GET';
-  if (!STATEFUL_METHODS.includes(method)) return fail(ctx, res, new MethodNotAllowedError(STATEFUL_METHODS), requestId);
-  const auth = await admit(ctx, call);
-  if (!auth) return;
-  if (ctx.settings.stateless) {
-    // As the SDK's stateless transport: an Mcp-Session-Id header means nothing here and is ignored.
-    if (method !== 'POST') return fail(ctx, res, new MethodNotAllowedError(STATELESS_METHODS, 'Method not allowed in stateless mode'), requestId);
-    const body = await readBody(ctx, call);
-    if (body === NO_BODY) return;
-    setAuthInfo(req, auth);
-    return handleStateless(ctx, call, auth, body);
-  }
+export async function serveStreamableHttp(ctx: WrapperContext, call: Call, auth: AuthSuccess, body: unknown): Promise<void> {
+  const { req, res } = call;
+  setAuthInfo(req, auth);
+  // As the SDK's stateless transport: an Mcp-Session-Id header means nothing here and is ignored.
+  if (ctx.settings.stateless) return serveStateless(ctx, call, auth, body);
   const header = req.headers['mcp-session-id'];
   const sessionId = Array.isArray(header) ? header[0] : header;
   if (sessionId !== undefined) {
     const session = sessionFor(ctx, sessionId, auth.userId, 'streamable-http');
-    if (!session) return fail(ctx, res, new SessionNotFoundError(), requestId);
-    const body = method === 'POST' ? await readBody(ctx, call) : undefined;
-    if (body === NO_BODY) return;
+    if (!session) return fail(ctx, call, new SessionNotFoundError());
     ctx.sessions.touch(session);
-    setAuthInfo(req, auth);
     await (session.transport as StreamableHttpTransport).handleRequest(req, res, body);
     return;
   }
-  if (method !== 'POST') return fail(ctx, res, new BadRequestError('Bad Request: Mcp-Session-Id header is required'), requestId);
-  const body = await readBody(ctx, call);
-  if (body === NO_BODY) return;
-  setAuthInfo(req, auth);
-  if (!isInitialize(body)) return fail(ctx, res, new BadRequestError('Bad Request: No valid session ID provided'), requestId);
+  if (req.method !== 'POST') return fail(ctx, call, new BadRequestError('Bad Request: Mcp-Session-Id header is required'));
+  if (!isInitialize(body)) return fail(ctx, call, new BadRequestError('Bad Request: No valid session ID provided'));
   return openSession(ctx, call, auth, body);
 }
 
-async function handleStateless(ctx: WrapperContext, call: Call, auth: AuthSuccess, body: unknown): Promise<void> {
-  const server = await createMcpServer(ctx, call, auth);
+async function serveStateless(ctx: WrapperContext, call: Call, auth: AuthSuccess, body: unknown): Promise<void> {
+  const server = await createMcpServer(ctx, call, auth, { era: 'legacy', transport: 'streamable-http', perRequest: true });
   if (!server) return;
   const transport = new StreamableHttpTransport({ sessionIdGenerator: undefined, enableJsonResponse: ctx.settings.enableJsonResponse });
   call.res.on('close', () => {
     // A response sent in full leaves nothing to cancel: the pair is simply dropped. Closing it anyway
-    // costs a stack-traced McpError per request in the SDK (~4 % of a stateless call); only a client
+    // costs a stack-traced error per request in the SDK (~4 % of a stateless call); only a client
     // that went away mid-call needs the close, which aborts the handler's signal.
     if (call.res.writableFinished) return;
     void transport.close().catch(() => undefined);
     void server.close().catch(() => undefined);
   });
   await server.connect(transport);
-  instrumentTransport(transport, ctx.inFlight, ctx.metrics);
+  instrumentTransport(transport, { tracker: ctx.inFlight, metrics: ctx.metrics });
   await transport.handleRequest(call.req, call.res, body);
 }
 
 async function openSession(ctx: WrapperContext, call: Call, auth: AuthSuccess, body: unknown): Promise<void> {
-  const opened = await reserveSessionServer(ctx, call, auth);
+  const opened = await reserveSessionServer(ctx, call, auth, { era: 'legacy', transport: 'streamable-http', perRequest: false });
   if (!opened) return;
   const { reservation, server } = opened;
   let session: Session<AnyTransport> | undefined;
@@ -83,8 +64,12 @@ async function openSession(ctx: WrapperContext, call: Call, auth: AuthSuccess, b
     },
   });
   await server.connect(transport);
-  instrumentTransport(transport, ctx.inFlight, ctx.metrics, (delta) => {
-    if (session) session.inFlight += delta;
+  instrumentTransport(transport, {
+    tracker: ctx.inFlight,
+    metrics: ctx.metrics,
+    onCountChange: (delta) => {
+      if (session) session.inFlight += delta;
+    },
   });
   chainOnClose(transport, () => {
     // Only when the client ended it: a close by the manager has already removed and closed it.

@@ -362,6 +362,10 @@ describe('wrapServer over real HTTP', () => {
       expect(ok.status).toBe(204);
       expect(ok.headers['access-control-allow-origin']).toBe('https://app.example');
       expect(ok.headers['access-control-allow-headers']).toContain('Mcp-Session-Id');
+      // A 2026-07-28 browser client: the standard headers, and the Mcp-Param-* ones it asks for (nothing else it asks for).
+      const modern = await rawRequest(`${url}/mcp`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Headers': 'mcp-method, mcp-name, mcp-param-region, x-evil' } });
+      expect(String(modern.headers['access-control-allow-headers']).split(', ')).toEqual(expect.arrayContaining(['Mcp-Method', 'Mcp-Name', 'mcp-param-region']));
+      expect(modern.headers['access-control-allow-headers']).not.toContain('x-evil');
       const other = await rawRequest(`${url}/mcp`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } });
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
     });

@@ -8,21 +8,20 @@ import { RequestGuard } from '../http/request-guard';
 import { TokenBucketLimiter } from '../http/rate-limiter';
 import { McpAuthMetrics } from '../metrics/metrics';
 import { SessionManager } from '../session/session-manager';
-import { fail } from './call';
 import type { ServerWrapperConfig } from './config';
 import { InFlightTracker } from './in-flight';
 import { MetricsListener } from './metrics-endpoint';
-import { routeRequest } from './route';
+import { Pipeline } from './pipeline';
 import { resolveSettings, type AnyTransport, type WrappedServerAddress, type WrapperContext } from './wrapper-context';
 
 export type { WrappedServerAddress } from './wrapper-context';
 
 /**
- * An MCP server factory behind authentication on one node:http server: Streamable HTTP at `/mcp`
- * (stateful or stateless), legacy SSE at `/sse` + `/messages`, `/health`, `/ready`, `/metrics` and
- * RFC 9728 metadata. Created by {@link wrapServer}; upstream's class name is kept. A request walks
- * `route.ts` → `admit.ts` → the endpoint (`streamable-http-endpoint.ts`, `sse-endpoint.ts`) → the
- * transport and the user's server (`server-instance.ts`); this class owns only the lifecycle.
+ * An MCP server factory behind authentication on one node:http server: `/mcp` serves 2026-07-28
+ * (the SDK's `createMcpHandler`) and 2025-era Streamable HTTP (stateful or stateless), legacy SSE at
+ * `/sse` + `/messages`, plus `/health`, `/ready`, `/metrics` and RFC 9728 metadata. Created by
+ * {@link wrapServer}; upstream's class name is kept. A request walks the steps of `pipeline.ts` once;
+ * this class owns only the lifecycle.
  */
 export class AuthenticatedServerWrapper<TOptions = unknown> {
   /** The node server; exists from construction so tests may inject requests before `start()`. */
@@ -35,6 +34,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
   readonly inFlight = new InFlightTracker();
 
   private readonly ctx: WrapperContext;
+  private readonly pipeline: Pipeline;
   private readonly metricsListener: MetricsListener | undefined;
   private started = false;
   private stopping: Promise<void> | undefined;
@@ -66,9 +66,10 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
     };
     const metricsPort = settings.metrics?.port;
     this.metricsListener = settings.metrics && metricsPort !== undefined ? new MetricsListener(this.ctx, { ...settings.metrics, port: metricsPort }) : undefined;
+    this.pipeline = new Pipeline(this.ctx);
     const listener = (req: IncomingMessage, res: ServerResponse) => {
       honorConnectionClose(req, res);
-      routeRequest(this.ctx, req, res).catch((error) => fail(this.ctx, res, error, undefined));
+      void this.pipeline.serve(req, res);
     };
     this.httpServer = createServer(listener);
     // With this listener node no longer answers `Expect: 100-continue` by itself: the body reader
@@ -121,6 +122,19 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
     return this.metricsListener?.address;
   }
 
+  /**
+   * Publishes change events (`toolsChanged()`, `resourceUpdated(uri)`, …) to the open 2026-07-28
+   * `subscriptions/listen` streams — through `eventBus`, so to every replica sharing it.
+   */
+  get notify(): Pipeline['notify'] {
+    return this.pipeline.notify;
+  }
+
+  /** The `subscriptions/listen` event bus: the configured `eventBus`, or the SDK's in-process one. */
+  get eventBus(): Pipeline['bus'] {
+    return this.pipeline.bus;
+  }
+
   /** True once `stop()` has begun. */
   get isDraining(): boolean {
     return this.ctx.state.draining;
@@ -128,8 +142,8 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
 
   /**
    * Graceful shutdown: refuse new requests (503) and connections, wait up to `drainTimeoutMs` for
-   * in-flight calls, close every session, run provider/resolver cleanup and `onShutdown` hooks, then
-   * resolve. Idempotent.
+   * in-flight calls (both eras), end `subscriptions/listen` streams, close every session, run
+   * provider/resolver cleanup and `onShutdown` hooks, then resolve. Idempotent.
    */
   stop(): Promise<void> {
     this.stopping ??= this.doStop();
@@ -144,6 +158,7 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
     this.httpServer.closeIdleConnections();
     const drained = await this.inFlight.drain(settings.drainTimeoutMs);
     if (!drained) logger.warn('drain timeout: closing sessions with calls in flight', { inFlight: this.inFlight.size });
+    await this.pipeline.close();
     await this.sessions.closeAll('shutdown');
     // Whatever is still open (a stateless stream, a half-sent body) is cut now.
     this.httpServer.closeAllConnections();

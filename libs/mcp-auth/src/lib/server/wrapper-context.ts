@@ -1,3 +1,4 @@
+import type { PerRequestResponseMode } from '@modelcontextprotocol/server';
 import type { Logger } from '@mcp-factory/shared-util';
 import { ConfigurationError } from '../errors';
 import type { BodyLimits } from '../http/read-body';
@@ -42,6 +43,8 @@ export interface WrapperSettings {
   messagesPath: string;
   stateless: boolean;
   enableJsonResponse: boolean;
+  /** How 2026-07-28 answers are shaped (the SDK's `responseMode`). */
+  responseMode: PerRequestResponseMode;
   allowQueryToken: boolean;
   body: BodyLimits;
   drainTimeoutMs: number;
@@ -93,6 +96,7 @@ export function resolveSettings(config: ServerWrapperConfig<unknown>): WrapperSe
     messagesPath: t.messagesPath ?? '/messages',
     stateless: t.stateless ?? config.instanceMode === 'ephemeral',
     enableJsonResponse: t.enableJsonResponse ?? false,
+    responseMode: t.responseMode ?? 'auto',
     allowQueryToken: t.allowQueryToken ?? false,
     body: { maxBytes, discardBytes, timeoutMs: positive(config.requestTimeoutMs, 30_000, 'requestTimeoutMs') },
     drainTimeoutMs: positive(config.drainTimeoutMs, 10_000, 'drainTimeoutMs'),

@@ -40,14 +40,18 @@ export async function connectClient(options: ConnectClientOptions): Promise<Conn
       return transport instanceof StreamableHTTPClientTransport ? transport.sessionId : undefined;
     },
     async callText(name, args = {}) {
-      const result = await client.callTool({ name, arguments: args });
-      const content = result.content as Array<{ type: string; text?: string }>;
-      return content[0]?.text ?? '';
+      return firstText(await client.callTool({ name, arguments: args }));
     },
     async close() {
       await client.close();
     },
   };
+}
+
+/** The first text content of a `tools/call` result ('' when there is none), for either SDK line's client. */
+export function firstText(result: object): string {
+  const content = ((result as { content?: unknown }).content ?? []) as Array<{ type: string; text?: string }>;
+  return content[0]?.text ?? '';
 }
 
 /** A raw HTTP response. */

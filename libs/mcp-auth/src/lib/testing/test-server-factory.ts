@@ -1,6 +1,6 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
-import type { MCPServerFactory } from '../server/config';
+import type { MCPServerFactory, ProtocolEra } from '../server/config';
+import { buildV1TestServer } from './test-servers-v1';
+import { buildV2TestServer, type TestServerSpec } from './test-servers-v2';
 
 /** Options of {@link createTestServerFactory}. */
 export interface TestServerFactoryOptions {
@@ -8,9 +8,16 @@ export interface TestServerFactoryOptions {
   store?: Map<string, string[]>;
   /** Server name. Default `mcp-auth-test`. */
   name?: string;
+  /**
+   * Which SDK builds the servers: `v2` (`@modelcontextprotocol/server`, serves both eras) or `v1`
+   * (`@modelcontextprotocol/sdk` 1.x, the 2025 era only). Default `v2`.
+   */
+  sdk?: 'v1' | 'v2';
+  /** Also registers the tools the official conformance suite calls (v2 only). Default false. */
+  conformanceTools?: boolean;
 }
 
-/** A counting factory of real SDK `McpServer`s. */
+/** A counting factory of real SDK servers. */
 export interface TestServerFactory {
   factory: MCPServerFactory;
   /** How many servers the factory has built. */
@@ -21,13 +28,16 @@ export interface TestServerFactory {
   readonly userIds: string[];
   /** The access token each call received, in order. */
   readonly accessTokens: string[];
+  /** The era the wrapper named for each call (`legacy` when it named none), in order. */
+  readonly eras: ProtocolEra[];
   store: Map<string, string[]>;
 }
 
 /**
- * A real `McpServer` per call with tools scoped to the userId it was built for:
- * `whoami` → the userId; `remember({ note })` / `recall` → that user's notes in `store`;
- * `slow({ ms })` → waits (or until cancelled), then answers `done` (graceful-shutdown and cancellation tests).
+ * A real SDK server per call with tools scoped to the userId it was built for: `whoami` → the
+ * userId; `echo({ text })`; `auth_info` → the `authInfo` the SDK hands the tool; `remember({ note })`
+ * / `recall` → that user's notes in `store`; `slow({ ms })` → waits (or until cancelled), then
+ * answers `done` (graceful-shutdown and cancellation tests).
  *
  * @example
  * const store = new Map<string, string[]>();
@@ -37,32 +47,26 @@ export interface TestServerFactory {
  */
 export function createTestServerFactory(options: TestServerFactoryOptions = {}): TestServerFactory {
   const store = options.store ?? new Map<string, string[]>();
-  const state = { calls: 0, closed: 0, userIds: [] as string[], accessTokens: [] as string[] };
-  const factory: MCPServerFactory = async (accessToken, userId) => {
+  const state = { calls: 0, closed: 0, userIds: [] as string[], accessTokens: [] as string[], eras: [] as ProtocolEra[] };
+  const factory: MCPServerFactory = async (accessToken, userId, _factoryOptions, context) => {
     state.calls += 1;
     state.userIds.push(userId);
     state.accessTokens.push(accessToken);
-    const server = new McpServer({ name: options.name ?? 'mcp-auth-test', version: '1.0.0' });
-    const text = (value: string) => ({ content: [{ type: 'text' as const, text: value }] });
-    server.registerTool('whoami', { description: 'Returns the userId this server was built for' }, async () => text(userId));
-    server.registerTool('remember', { description: 'Stores a note for this user', inputSchema: { note: z.string() } }, async ({ note }) => {
-      const notes = store.get(userId) ?? [];
-      notes.push(note);
-      store.set(userId, notes);
-      return text(`stored ${notes.length}`);
-    });
-    server.registerTool('recall', { description: "Lists this user's notes" }, async () => text(JSON.stringify(store.get(userId) ?? [])));
-    server.registerTool('slow', { description: 'Waits ms (or until cancelled), then answers', inputSchema: { ms: z.number() } }, async ({ ms }, extra) => {
-      // A cancelled call stops waiting, so a long `ms` never outlives the test that cancelled it.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        extra.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
-      return text(extra.signal.aborted ? 'cancelled' : 'done');
-    });
+    state.eras.push(context?.era ?? 'legacy');
+    const spec: TestServerSpec = {
+      name: options.name ?? 'mcp-auth-test',
+      userId,
+      store,
+      conformanceTools: options.conformanceTools ?? false,
+      remember: (note) => {
+        const notes = store.get(userId) ?? [];
+        notes.push(note);
+        store.set(userId, notes);
+        return `stored ${notes.length}`;
+      },
+      wait: waitOrAbort,
+    };
+    const server = options.sdk === 'v1' ? buildV1TestServer(spec) : buildV2TestServer(spec);
     const close = server.close.bind(server);
     server.close = async () => {
       state.closed += 1;
@@ -84,6 +88,21 @@ export function createTestServerFactory(options: TestServerFactoryOptions = {}):
     get accessTokens() {
       return state.accessTokens;
     },
+    get eras() {
+      return state.eras;
+    },
     store,
   };
+}
+
+/** Waits `ms`, or less when `signal` aborts first (a cancelled call never outlives the test that cancelled it). */
+function waitOrAbort(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
 }

@@ -9,7 +9,7 @@ const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
  * `JSONRPCMessageSchema`, checked without zod. Only a sufficient test: anything unusual (responses,
  * `_meta`, extra keys) answers false and goes to the schema, so the verdict never differs from the SDK's.
  */
-function isPlainRequestOrNotification(value: unknown): boolean {
+export function isPlainRequestOrNotification(value: unknown): boolean {
   // Plain objects only: zod's strict check also sees inherited enumerable keys.
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
   const m = value as Record<string, unknown>;
