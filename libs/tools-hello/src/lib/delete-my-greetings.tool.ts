@@ -16,8 +16,8 @@ export const deleteMyGreetingsTool = defineTool({
     const db = await ctx.db();
     const count = await db.greeting.count();
     if (count === 0) return 'You have no greetings to delete.';
-    const noun = count === 1 ? 'greeting' : 'greetings';
-    if (!(await ctx.confirm(`Delete all ${count} of your ${noun}? This cannot be undone.`))) return `Nothing deleted: you still have ${count} ${noun}.`;
+    const yours = count === 1 ? 'your one greeting' : `all ${count} of your greetings`;
+    if (!(await ctx.confirm(`Delete ${yours}? This cannot be undone.`))) return `Nothing deleted: you still have ${count === 1 ? '1 greeting' : `${count} greetings`}.`;
     const { count: deleted } = await db.greeting.deleteMany({});
     ctx.logger.info('greetings deleted', { deleted });
     return `Deleted ${deleted} ${deleted === 1 ? 'greeting' : 'greetings'}.`;

@@ -1,6 +1,10 @@
 // ctx.elicit / ctx.confirm with both eras' real SDK clients: the 1.x Client answering
 // `elicitation/create` on a 2025-era session, the v2 Client answering input-required results on
 // 2026-07-28. The same tool code runs against both.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { connectClient, PROTOCOL_ERAS, resultText, type ElicitationPrompt, type TestClientOptions } from '../../testing';
 import { shutdownFactory } from '../runtime/factory-runtime';
@@ -126,5 +130,18 @@ describe.each(PROTOCOL_ERAS)('ctx.elicit on a %s-era client', (era) => {
     );
     expect(runs).toEqual(['wipe cache']);
     await close();
+  });
+});
+
+describe('ctx.elicit on a stateless 2025-era request', () => {
+  it('(createMcpHandler’s legacy fallback: a server per request, no initialize) → an isError result saying no question can reach the client', async () => {
+    const handler = createMcpHandler(factory);
+    const client = new Client({ name: 'stateless', version: '1' }, { capabilities: { elicitation: {} } });
+    client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { confirm: true } }));
+    await client.connect(new StreamableHTTPClientTransport(new URL('http://in-process.test/mcp'), { fetch: (url, init) => handler.fetch(new Request(url, init)) }));
+    const result = await client.callTool({ name: 'wipe', arguments: { what: 'cache' } });
+    expect(result).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringMatching(/^Tool wipe needs to ask you something, but no question can reach your client over this connection/) }] });
+    await client.close();
+    await handler.close();
   });
 });

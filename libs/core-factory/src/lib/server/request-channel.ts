@@ -16,8 +16,13 @@ export interface RequestChannel {
   log(level: ClientLogLevel, data: unknown, loggerName: string): Promise<void>;
   /** `notifications/progress` when the request carries a progress token; a value that does not grow is dropped. */
   progress(update: ProgressUpdate): Promise<void>;
-  /** Whether the client can be asked a form question: declared at `initialize` (2025) or in this request's `_meta` (2026). */
-  canElicitForms(): boolean;
+  /**
+   * Whether the client can be asked a form question: `yes` when it declared form elicitation (at
+   * `initialize` on 2025, in this request's `_meta` on 2026-07-28); `undeclared` when it did not;
+   * `unreachable` when this server never learnt what it can do — a stateless 2025-era request, which
+   * had no `initialize` and has no way back to the client.
+   */
+  elicitation(): 'yes' | 'undeclared' | 'unreachable';
 }
 
 /** The channel of the request `ctx` on `server`. */
@@ -39,7 +44,11 @@ export function requestChannel(server: Server, ctx: ServerContext): RequestChann
         params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) },
       });
     },
-    canElicitForms: () => supportsFormElicitation(declaredCapabilities(server, ctx)),
+    elicitation() {
+      const capabilities = declaredCapabilities(server, ctx);
+      if (capabilities === undefined) return 'unreachable';
+      return supportsFormElicitation(capabilities) ? 'yes' : 'undeclared';
+    },
   };
 }
 
@@ -59,8 +68,8 @@ function declaredCapabilities(server: Server, ctx: ServerContext): ClientCapabil
 }
 
 /** Form elicitation: `elicitation.form`, or a bare `elicitation: {}` (before modes existed it meant forms). */
-function supportsFormElicitation(capabilities: ClientCapabilities | undefined): boolean {
-  const elicitation = capabilities?.elicitation as { form?: unknown; url?: unknown } | undefined;
+function supportsFormElicitation(capabilities: ClientCapabilities): boolean {
+  const elicitation = capabilities.elicitation as { form?: unknown; url?: unknown } | undefined;
   if (elicitation === undefined) return false;
   return elicitation.form !== undefined || elicitation.url === undefined;
 }

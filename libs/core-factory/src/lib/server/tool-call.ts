@@ -39,11 +39,13 @@ export function openToolCall(caller: CallerIdentity, toolName: string, logger: L
   let ended = false;
   const rounds = InputRounds.of(channel.inputResponses, channel.requestState);
   const canAsk = () => {
-    if (!channel.canElicitForms()) {
-      throw new ElicitationUnsupportedError(
-        `Tool ${toolName} needs to ask you something, but this client cannot show questions (it did not declare the MCP elicitation capability). Use a client that supports elicitation.`,
-      );
-    }
+    const elicitation = channel.elicitation();
+    if (elicitation === 'yes') return;
+    throw new ElicitationUnsupportedError(
+      elicitation === 'undeclared'
+        ? `Tool ${toolName} needs to ask you something, but this client cannot show questions (it did not declare the MCP elicitation capability). Use a client that supports elicitation.`
+        : `Tool ${toolName} needs to ask you something, but no question can reach your client over this connection (a stateless 2025-era request has no way back to it). Connect with a session, or with a client that speaks MCP 2026-07-28.`,
+    );
   };
   const ctx: ToolContext = Object.freeze({
     userId: caller.userId,
