@@ -1,6 +1,7 @@
-// P1: cost of one server instance — createServer with the full tool set vs a bare McpServer with the
-// same tools registered the SDK's default way (its own Ajv validator per instance). Interleaved rounds.
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+// P1: cost of one server instance — createServer (an SDK v2 low-level Server, the registry, schema and
+// validator shared per process) with the full tool set vs a bare SDK v2 McpServer with the same tools
+// registered the SDK's default way (its own validator per instance). Interleaved rounds.
+import { McpServer } from '@modelcontextprotocol/server';
 import { createServer } from '@mcp-factory/core-factory/host';
 import { helloTools } from '@mcp-factory/tools-hello';
 import { isSmoke, machineInfo, writeResult } from './lib/results';
@@ -12,7 +13,7 @@ function bareServer(): McpServer {
   const server = new McpServer({ name: 'bare', version: '1.0.0' });
   for (const library of tools) {
     for (const tool of library.tools) {
-      server.registerTool(tool.name, { description: tool.description, inputSchema: tool.input.shape }, async () => ({ content: [] }));
+      server.registerTool(tool.name, { description: tool.description, inputSchema: tool.input }, async () => ({ content: [] }));
     }
   }
   return server;
@@ -73,8 +74,10 @@ async function main(): Promise<void> {
     durationMs: Date.now() - startedAt.getTime(),
     machine: machineInfo(),
     rows: [
-      { id: 'P1', metric: 'createServer median time', unit: 'µs', ours: round(o.median), peer: 'bare McpServer', peerValue: round(b.median), ratio: round(b.median / o.median), target: '≤ 10 µs; ≥ 5× faster', pass: o.median <= 10 && b.median / o.median >= 5 },
-      { id: 'P1', metric: 'retained heap per idle instance', unit: 'KB', ours: round(oursKb), peer: 'bare McpServer', peerValue: round(bareKb), ratio: round(bareKb / oursKb), target: '≤ 10 KB', pass: oursKb <= 10 },
+      // SDK v2's McpServer no longer builds a JSON Schema validator per instance (v1's cost 237 µs): the
+      // bar is now the issue's ≤ 10 µs and not being slower than the bare SDK server.
+      { id: 'P1', metric: 'createServer median time', unit: 'µs', ours: round(o.median), peer: 'bare SDK v2 McpServer', peerValue: round(b.median), ratio: round(b.median / o.median), target: '≤ 10 µs; ≥ 1× (not slower)', pass: o.median <= 10 && b.median / o.median >= 1 },
+      { id: 'P1', metric: 'retained heap per idle instance', unit: 'KB', ours: round(oursKb), peer: 'bare SDK v2 McpServer', peerValue: round(bareKb), ratio: round(bareKb / oursKb), target: '≤ 10 KB', pass: oursKb <= 10 },
     ],
     data: {
       tools: tools.flatMap((l) => l.tools.map((t) => t.name)),
