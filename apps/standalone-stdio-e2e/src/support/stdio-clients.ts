@@ -46,38 +46,41 @@ export interface ToolOutcome {
   isError?: unknown;
 }
 
+type Session = Pick<StdioClient, 'pid' | 'serverName' | 'listTools' | 'callTool' | 'close'>;
+
 export async function launchStdioClient(era: Era, spawn: SpawnParameters, options: LaunchOptions = {}): Promise<StdioClient> {
   const stderr: string[] = [];
-  const info = { name: `e2e-${era}`, version: '1.0.0' };
-  const elicit = options.onElicit;
-  if (era === 'legacy') {
-    const transport = new StdioClientTransport({ ...spawn, stderr: 'pipe' });
-    transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
-    const client = new LegacyClient(info, { capabilities: elicit ? { elicitation: {} } : {} });
-    if (elicit) client.setRequestHandler(ElicitRequestSchema, async (request) => elicit(request.params.message));
-    await client.connect(transport);
-    return {
-      era,
-      pid: transport.pid as number,
-      stderr,
-      serverName: () => client.getServerVersion()?.name,
-      listTools: async () => (await client.listTools()).tools,
-      callTool: (name, args = {}, callOptions) => client.callTool({ name, arguments: args }, undefined, callOptions),
-      close: () => client.close(),
-    };
-  }
-  const transport = new ModernStdioClientTransport({ ...spawn, stderr: 'pipe' });
-  transport.stderr?.on('data', (chunk: unknown) => stderr.push(String(chunk)));
-  const client = new ModernClient(info, {
-    capabilities: elicit ? { elicitation: { form: {} } } : {},
-    versionNegotiation: { mode: { pin: '2026-07-28' } },
-  });
-  if (elicit) client.setRequestHandler('elicitation/create', async (request) => elicit(request.params.message));
+  const record = (chunk: unknown) => void stderr.push(String(chunk));
+  const session = era === 'legacy' ? await connectLegacy(spawn, record, options) : await connectModern(spawn, record, options);
+  return { era, stderr, ...session };
+}
+
+async function connectLegacy(spawn: SpawnParameters, record: (chunk: unknown) => void, { onElicit }: LaunchOptions): Promise<Session> {
+  const transport = new StdioClientTransport({ ...spawn, stderr: 'pipe' });
+  transport.stderr?.on('data', record);
+  const client = new LegacyClient({ name: 'e2e-legacy', version: '1.0.0' }, { capabilities: onElicit ? { elicitation: {} } : {} });
+  if (onElicit) client.setRequestHandler(ElicitRequestSchema, async (request) => onElicit(request.params.message));
   await client.connect(transport);
   return {
-    era,
     pid: transport.pid as number,
-    stderr,
+    serverName: () => client.getServerVersion()?.name,
+    listTools: async () => (await client.listTools()).tools,
+    callTool: (name, args = {}, callOptions) => client.callTool({ name, arguments: args }, undefined, callOptions),
+    close: () => client.close(),
+  };
+}
+
+async function connectModern(spawn: SpawnParameters, record: (chunk: unknown) => void, { onElicit }: LaunchOptions): Promise<Session> {
+  const transport = new ModernStdioClientTransport({ ...spawn, stderr: 'pipe' });
+  transport.stderr?.on('data', record);
+  const client = new ModernClient(
+    { name: 'e2e-modern', version: '1.0.0' },
+    { capabilities: onElicit ? { elicitation: { form: {} } } : {}, versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
+  if (onElicit) client.setRequestHandler('elicitation/create', async (request) => onElicit(request.params.message));
+  await client.connect(transport);
+  return {
+    pid: transport.pid as number,
     serverName: () => client.getServerVersion()?.name,
     listTools: async () => (await client.listTools()).tools,
     callTool: (name, args = {}, callOptions) => client.callTool({ name, arguments: args }, callOptions),
