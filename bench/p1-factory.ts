@@ -24,10 +24,8 @@ function bareServer(): McpServer {
  * measures waiting for a core (under load 7–14 on 2 cores it read 6–45 µs for the same code).
  */
 async function timePerCall(make: () => unknown, n: number): Promise<number> {
-  // A clean heap, and time for the collector's background threads to finish (cpuUsage counts every
-  // thread): each window pays for collecting its own garbage, not the other's.
-  gc();
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  // No gc() before a window: a forced collection shrinks the young generation, and the window then
+  // pays for growing it again (it made the samples bimodal, 2.5 or 15 µs).
   const start = process.cpuUsage();
   for (let i = 0; i < n; i++) await make();
   const used = process.cpuUsage(start);
