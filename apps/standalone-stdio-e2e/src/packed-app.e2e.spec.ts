@@ -5,10 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { PACKAGE, packAndInstall, workspace } from './support/packed-package';
 import { text, waitForExit } from './support/process';
+import { launchStdioClient, type Era } from './support/stdio-clients';
 
 /** A clean environment: nothing from the workspace leaks into the installed app. */
 function appEnv(dataDir: string, userId: string): Record<string, string> {
@@ -84,35 +83,28 @@ describe('the packed standalone-stdio package', () => {
     });
   });
 
-  it('runs the installed bin over stdio and keeps data across launches', async () => {
-    const launch = async () => {
-      const transport = new StdioClientTransport({ command: bin, args: [], cwd: consumer, env: appEnv(dataDir, 'packed-user'), stderr: 'pipe' });
-      const stderr: string[] = [];
-      transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
-      const client = new Client({ name: 'packed-e2e', version: '1.0.0' });
-      await client.connect(transport);
-      return { client, transport, stderr };
-    };
+  it('runs the installed bin over stdio for a 2025-era client, then a 2026-era one on the same data', async () => {
+    const launch = (era: Era) => launchStdioClient(era, { command: bin, args: [], cwd: consumer, env: appEnv(dataDir, 'packed-user') });
 
-    const first = await launch();
-    expect(first.client.getServerVersion()?.name).toBe('mcp-factory-stdio');
-    const { tools } = await first.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['hello_computer', 'list_greetings', 'echo']));
-    const greeting = await first.client.callTool({ name: 'hello_computer', arguments: { name: 'Ada' } });
+    const first = await launch('legacy');
+    expect(first.serverName()).toBe('mcp-factory-stdio');
+    const tools = await first.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['hello_computer', 'list_greetings', 'delete_my_greetings', 'echo']));
+    const greeting = await first.callTool('hello_computer', { name: 'Ada' });
     expect(text(greeting)).toBe('Hello, Ada! This server is running for user "packed-user".');
     expect(greeting.isError).toBeFalsy();
-    const pid = first.transport.pid as number;
-    await first.client.close();
-    await waitForExit(pid);
+    await first.close();
+    await waitForExit(first.pid);
     expect(first.stderr.join('')).not.toMatch(/Error|Invalid URL|Dynamic require/);
 
-    const second = await launch();
-    const listed = await second.client.callTool({ name: 'list_greetings', arguments: {} });
+    const second = await launch('modern');
+    expect(second.serverName()).toBe('mcp-factory-stdio');
+    const listed = await second.callTool('list_greetings');
     expect(listed.isError).toBeFalsy();
     expect(text(listed)).toContain('Hello, Ada! This server is running for user "packed-user".');
-    const secondPid = second.transport.pid as number;
-    await second.client.close();
-    await waitForExit(secondPid);
+    await second.close();
+    await waitForExit(second.pid);
+    expect(second.stderr.join('')).not.toMatch(/Error|Invalid URL|Dynamic require/);
   });
 
   it('exports createServer from ./factory to plain node, on the same data', () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, greetingNames, hello, launchCopy, lockOf, tryConnect, type Copy } from './support/copies';
 import { waitForExit } from './support/process';
+import type { Era } from './support/stdio-clients';
 
 /** Calls after the first, once the database is up: a hand-over takes seconds, never a minute. */
 const LATER_CALL = { timeout: 60_000 };
@@ -16,8 +17,8 @@ describe('several copies of the desktop app on one data directory', () => {
   // Traversable by anyone, so only the app's own modes keep another OS user out (the other-user test).
   chmodSync(root, 0o755);
   const running: Copy[] = [];
-  const launch = async (dataDir: string, userId: string) => {
-    const copy = await launchCopy(dataDir, userId);
+  const launch = async (dataDir: string, userId: string, era: Era = 'legacy') => {
+    const copy = await launchCopy(dataDir, userId, era);
     running.push(copy);
     return copy;
   };
@@ -33,9 +34,9 @@ describe('several copies of the desktop app on one data directory', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('three copies launched at once all serve; one user sees the same greetings in each, another user nothing of them', async () => {
+  it('three copies launched at once (one for a 2026-era client) all serve; one user sees the same greetings in each, another user nothing of them', async () => {
     const dataDir = join(root, 'three');
-    const [first, second, other] = await Promise.all([launch(dataDir, 'ada'), launch(dataDir, 'ada'), launch(dataDir, 'bob')]);
+    const [first, second, other] = await Promise.all([launch(dataDir, 'ada'), launch(dataDir, 'ada', 'modern'), launch(dataDir, 'bob')]);
     const said = await Promise.all([hello(first, 'from-first'), hello(second, 'from-second'), hello(other, 'from-bob')]);
     expect(said).toEqual([
       { ok: true, text: 'Hello, from-first! This server is running for user "ada".' },
@@ -55,7 +56,7 @@ describe('several copies of the desktop app on one data directory', () => {
 
   it('SIGKILL the host mid-run: the others keep serving after the hand-over, and every acknowledged greeting is there', async () => {
     const dataDir = join(root, 'kill');
-    const copies = await Promise.all(['u0', 'u1', 'u2'].map((user) => launch(dataDir, user)));
+    const copies = await Promise.all(['u0', 'u1', 'u2'].map((user) => launch(dataDir, user, user === 'u1' ? 'modern' : 'legacy')));
     const acknowledged = new Map<string, string[]>(copies.map((copy) => [copy.userId, []]));
     for (const copy of copies) {
       const said = await hello(copy, `${copy.userId}-before`);

@@ -36,9 +36,10 @@ export interface JsonRpcMessage {
 }
 
 /**
- * An MCP transport: any of the SDK's (`StdioServerTransport`, `StreamableHTTPServerTransport`,
- * `InMemoryTransport`, …) or your own. The server sets the `on…` callbacks when it connects.
- * (Method syntax keeps the SDK's narrower message types assignable.)
+ * An MCP transport: any server-side transport of the v2 SDK (`@modelcontextprotocol/server`:
+ * `StdioServerTransport`, `WebStandardStreamableHTTPServerTransport`, `InMemoryTransport`, …), of the
+ * 1.x SDK (`@modelcontextprotocol/sdk`), or your own. The server sets the `on…` callbacks when it
+ * connects. (Method syntax keeps the SDKs' narrower message types assignable.)
  */
 export interface McpTransport {
   start(): Promise<void>;
@@ -51,7 +52,13 @@ export interface McpTransport {
   setProtocolVersion?(version: string): void;
 }
 
-/** What `createServer` returns: an MCP server (the SDK's `Server`) for one user, not yet connected. */
+/**
+ * What `createServer` returns: an MCP server for one user, not yet connected — at run time the v2
+ * SDK's low-level `Server` (`@modelcontextprotocol/server`). Connected to a transport, it serves the
+ * 2025-era protocol (after the client's `initialize`); to serve 2026-07-28 as well, hand the factory to
+ * the SDK's `serveStdio` / `createMcpHandler` (cast to their `Server` type: this one is kept
+ * self-contained).
+ */
 export interface FactoryServer {
   /** Starts the transport and serves MCP on it; one transport per server. */
   connect(transport: McpTransport): Promise<void>;

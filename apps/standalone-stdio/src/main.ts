@@ -1,4 +1,5 @@
-// The desktop app: one local user, one server, over stdio. stdout carries the protocol; logs go to stderr.
+// The desktop app: one local user, one server, over stdio — MCP 2026-07-28 and 2025-era clients alike
+// (the first message picks the era). stdout carries the protocol; logs go to stderr.
 import { configureFactory, createServer, shutdownFactory } from '@mcp-factory/core-factory/host';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { serveStdio } from '@mcp-factory/transport-stdio';
@@ -8,7 +9,8 @@ import { toolLibraries } from './tool-libraries';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, defaultMeta: { app: 'standalone-stdio' } });
-  // Background: the handshake is answered at once while the embedded database opens and migrates.
+  // Background: the handshake is answered at once; the embedded database opens (and migrates) once the
+  // session is used, so a v2 client's short-lived server/discover probe process never touches it.
   configureFactory({ database: config.database, databaseOpening: 'background', logger });
 
   const session = await serveStdio({

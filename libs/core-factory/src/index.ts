@@ -2,7 +2,16 @@
 // other tenant: a handler reaches data only through its `ctx`. Apps, tests and admin jobs use
 // `@mcp-factory/core-factory/host` (lint forbids it to scope:tools libraries).
 export { defineTool, defineToolLibrary } from './lib/tools/tool-contract';
-export type { ToolContext, ToolDefinition, ToolLibrary, ToolResult } from './lib/tools/tool-contract';
+export type {
+  ClientLogLevel,
+  ElicitationAnswer,
+  ElicitationRequest,
+  ProgressUpdate,
+  ToolContext,
+  ToolDefinition,
+  ToolLibrary,
+  ToolResult,
+} from './lib/tools/tool-contract';
 export {
   UserIdRequiredError,
   InitializationFailedError,
@@ -10,6 +19,7 @@ export {
   DatabaseNotConfiguredError,
   FactoryAlreadyConfiguredError,
   ToolError,
+  ElicitationUnsupportedError,
   coreFactoryErrors,
 } from './lib/errors';
 export type { CoreFactoryErrorCode } from './lib/errors';

@@ -1,11 +1,10 @@
 // Copies of the desktop app as MCP clients launch them: each its own process (node --import tsx, so the
-// pid is the app's own and a signal reaches it), driven by the SDK client over stdio.
+// pid is the app's own and a signal reaches it), driven over stdio by an SDK client of either era.
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { text, waitForExit } from './process';
+import { launchStdioClient, type Era, type StdioClient } from './stdio-clients';
 
 const workspace = resolve(__dirname, '../../../..');
 const main = join(workspace, 'apps/standalone-stdio/src/main.ts');
@@ -14,7 +13,7 @@ const main = join(workspace, 'apps/standalone-stdio/src/main.ts');
 export const FIRST_CALL = { timeout: 120_000 };
 
 export interface Copy {
-  client: Client;
+  client: StdioClient;
   pid: number;
   userId: string;
   stderr: string[];
@@ -22,8 +21,9 @@ export interface Copy {
   close(): Promise<void>;
 }
 
-export async function launchCopy(dataDir: string, userId: string): Promise<Copy> {
-  const transport = new StdioClientTransport({
+/** Launches a copy for `userId` on `dataDir`, driven by a client of `era` (default the 2025-era 1.x client). */
+export async function launchCopy(dataDir: string, userId: string, era: Era = 'legacy'): Promise<Copy> {
+  const client = await launchStdioClient(era, {
     command: process.execPath,
     args: ['--import', 'tsx', main],
     cwd: workspace,
@@ -35,18 +35,13 @@ export async function launchCopy(dataDir: string, userId: string): Promise<Copy>
       MCP_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
     },
-    stderr: 'pipe',
   });
-  const stderr: string[] = [];
-  transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
-  const client = new Client({ name: 'e2e', version: '1.0.0' });
-  await client.connect(transport);
-  const pid = transport.pid as number;
+  const pid = client.pid;
   return {
     client,
     pid,
     userId,
-    stderr,
+    stderr: client.stderr,
     async close() {
       await client.close();
       await waitForExit(pid, 30_000);
@@ -56,13 +51,13 @@ export async function launchCopy(dataDir: string, userId: string): Promise<Copy>
 
 /** Calls hello_computer; resolves with the result's text and whether it is an error. */
 export async function hello(copy: Copy, name: string, options = FIRST_CALL): Promise<{ ok: boolean; text: string }> {
-  const result = await copy.client.callTool({ name: 'hello_computer', arguments: { name } }, undefined, options);
+  const result = await copy.client.callTool('hello_computer', { name }, options);
   return { ok: !result.isError, text: text(result) };
 }
 
 /** The names in the copy's user's greetings (newest 100). */
 export async function greetingNames(copy: Copy): Promise<string[]> {
-  const result = await copy.client.callTool({ name: 'list_greetings', arguments: { limit: 100 } }, undefined, FIRST_CALL);
+  const result = await copy.client.callTool('list_greetings', { limit: 100 }, FIRST_CALL);
   if (result.isError) throw new Error(`list_greetings failed: ${text(result)}`);
   return (result.structuredContent as { greetings: Array<{ name: string }> }).greetings.map((g) => g.name);
 }

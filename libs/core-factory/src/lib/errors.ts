@@ -53,6 +53,17 @@ export class ToolError extends McpFactoryError {
   override readonly code = 'ERR_TOOL';
 }
 
+/**
+ * A tool asked the user something (`ctx.elicit`, `ctx.confirm`) through a client that cannot show
+ * questions: it declared no form elicitation (2025: at `initialize`; 2026-07-28: in the request's
+ * `_meta`), or it reached a stateless 2025-era endpoint, which has no way back to it. Its message is
+ * for the caller, like a `ToolError`'s; a tool may catch it and do without the answer.
+ */
+export class ElicitationUnsupportedError extends McpFactoryError {
+  static override readonly code = 'ERR_ELICITATION_UNSUPPORTED';
+  override readonly code = 'ERR_ELICITATION_UNSUPPORTED';
+}
+
 export const coreFactoryErrors = {
   UserIdRequiredError,
   InitializationFailedError,
@@ -60,6 +71,7 @@ export const coreFactoryErrors = {
   DatabaseNotConfiguredError,
   FactoryAlreadyConfiguredError,
   ToolError,
+  ElicitationUnsupportedError,
 } as const;
 
 export type CoreFactoryErrorCode = (typeof coreFactoryErrors)[keyof typeof coreFactoryErrors]['code'];

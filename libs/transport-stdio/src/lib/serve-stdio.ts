@@ -1,10 +1,15 @@
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { McpServer, Server, Transport } from '@modelcontextprotocol/server';
+import { serveStdio as sdkServeStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { errorMessage, type Logger } from '@mcp-factory/shared-util';
+import { ObservedTransport } from './observed-transport';
 
 export interface ServeStdioOptions {
-  /** Builds the one server this process serves; the factory signature of core-factory and mcp-auth. */
-  serverFactory: (accessToken: string, userId: string) => Promise<Server>;
+  /**
+   * Builds the server for this process's one user: the factory signature of core-factory and mcp-auth.
+   * Called when the client's first message arrives (the SDK may call it once more: a `server/discover`
+   * probe followed by a 2025-era `initialize` gets a fresh server for the session).
+   */
+  serverFactory: (accessToken: string, userId: string) => Promise<Server | McpServer>;
   /** The local user every tool call is scoped to. */
   userId: string;
   /** Token handed to tools (a desktop user usually has none). Default ''. */
@@ -18,15 +23,18 @@ export interface ServeStdioOptions {
 }
 
 export interface StdioSession {
-  /** Resolves once the session has ended: stdin closed, a signal, or `close()`. Carries why. */
+  /** Resolves once the session has ended: stdin closed, the transport closed, a signal, or `close()`. Carries why. */
   readonly closed: Promise<string>;
-  /** Ends the session: closes the transport and the server. */
+  /** Ends the session: closes the server and the transport. */
   close(reason?: string): Promise<void>;
 }
 
 /**
- * Serves one MCP server over stdio until stdin ends or a signal arrives.
- * The SDK transport does not notice stdin ending, so a client that exits would leave us running; we do.
+ * Serves MCP over stdio with the SDK's `serveStdio`: the client's opening message picks the protocol
+ * era of the connection — 2026-07-28 (a `server/discover` probe or a request carrying the `_meta`
+ * envelope) or 2025-era (`initialize`; legacy posture `serve`, so Claude Desktop and other 1.x clients
+ * keep working) — and one server from the factory is pinned to it. Ends when stdin ends, the transport
+ * closes, or a signal arrives, and says which.
  *
  * @example
  * const session = await serveStdio({ serverFactory: createServer, userId: 'me', logger });
@@ -34,38 +42,34 @@ export interface StdioSession {
  */
 export async function serveStdio(options: ServeStdioOptions): Promise<StdioSession> {
   const stdin = options.stdin ?? process.stdin;
-  const stdout = options.stdout ?? process.stdout;
-  const server = await options.serverFactory(options.accessToken ?? '', options.userId);
-  const transport = new StdioServerTransport(stdin as never, stdout as never);
-
+  const signals = options.signals ?? (['SIGINT', 'SIGTERM'] as const);
   let resolveClosed!: (reason: string) => void;
   const closed = new Promise<string>((resolve) => (resolveClosed = resolve));
   let closing: Promise<void> | undefined;
 
-  const close = (reason = 'closed') => {
-    if (closing) return closing;
-    let markStarted!: () => void;
-    closing = new Promise<void>((resolve) => (markStarted = resolve)).then(async () => {
+  const close = (reason = 'closed'): Promise<void> => {
+    closing ??= (async () => {
       options.logger.info('Stdio session ending', { reason });
       for (const signal of signals) process.off(signal, onSignal);
       stdin.off('end', onEnd);
-      await server.close().catch((error) => options.logger.warn('Server close failed', { error: errorMessage(error) }));
+      await handle.close().catch((error: unknown) => options.logger.warn('Stdio session close failed', { error: errorMessage(error) }));
       resolveClosed(reason);
-    });
-    // Set `closing` before any work, so the server's own onclose re-entering here joins this run.
-    markStarted();
+    })();
     return closing;
   };
+  // Run only from events, so never before `handle` below is set.
   const onEnd = () => void close('stdin closed');
   const onSignal = (signal: NodeJS.Signals) => void close(signal);
-  const signals = options.signals ?? (['SIGINT', 'SIGTERM'] as const);
-
-  transport.onerror = (error) => options.logger.warn('Stdio transport error', { error: errorMessage(error) });
+  // Before the transport's own listener, so that a client closing stdin is named as the reason.
   stdin.once('end', onEnd);
   for (const signal of signals) process.once(signal, onSignal);
-  server.onclose = () => void close('transport closed');
 
-  await server.connect(transport);
+  const wire = new ObservedTransport(new StdioServerTransport(stdin as never, options.stdout as never), () => void close('transport closed'));
+  const handle = sdkServeStdio(() => options.serverFactory(options.accessToken ?? '', options.userId), {
+    legacy: 'serve',
+    transport: wire as Transport,
+    onerror: (error) => options.logger.warn('Stdio transport error', { error: errorMessage(error) }),
+  });
   options.logger.info('Serving MCP over stdio', { userId: options.userId });
   return { closed, close };
 }

@@ -1,5 +1,5 @@
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { Database, DatabaseConfig, MigrateResult, TenantClientLease } from '@mcp-factory/data-access';
 import { createSilentLogger, errorMessage, retryableOnce, type Logger, type RetryableOnce } from '@mcp-factory/shared-util';
 import { DatabaseNotConfiguredError, FactoryAlreadyConfiguredError, InitializationFailedError } from '../errors';
@@ -16,8 +16,10 @@ export interface FactoryConfig {
   migrationDatabase?: DatabaseConfig;
   /**
    * `eager` (default): `createServer` waits until the database is open and migrated — right for a
-   * service, whose readiness depends on it. `background`: initialisation starts the open but does
-   * not wait, so a desktop client's handshake is answered at once; tools await it through `ctx.db()`.
+   * service, whose readiness depends on it. `background`: the handshake is answered at once and the
+   * database starts opening when a session is first used (the client's `initialized`, or its first
+   * tools request), so a process spawned only to answer a `server/discover` probe never opens it;
+   * tools await it through `ctx.db()`.
    */
   databaseOpening?: 'eager' | 'background';
   /** Run migrations when the database opens (on `migrationDatabase` when given). Default true. */
@@ -67,11 +69,8 @@ function createRuntime(config: FactoryConfig): Runtime {
     try {
       for (const initializer of config.initializers ?? []) await initializer();
       if (!config.database) return;
-      if ((config.databaseOpening ?? 'eager') === 'eager') {
-        await database.run();
-      } else {
-        database.run().catch((error) => logger.error('Database failed to open; tools will retry', { error: errorMessage(error) }));
-      }
+      if ((config.databaseOpening ?? 'eager') === 'eager') await database.run();
+      // background: warmDatabase() starts it on a session's first use.
     } catch (error) {
       logger.error('Initialization failed', { error: errorMessage(error) });
       throw new InitializationFailedError(`Initialization failed: ${errorMessage(error)}`, { cause: error });
@@ -97,6 +96,27 @@ export function configureFactory(config: FactoryConfig): void {
  */
 export function ensureInitialized(): Promise<void> {
   return runtime.init.run();
+}
+
+/**
+ * Starts opening the shared database without waiting for it, once per configuration: what a
+ * `background` server calls when its session is first used. Later failures are left to `ctx.db()`,
+ * which retries.
+ */
+export function warmDatabase(): void {
+  const { config, database, logger } = runtime;
+  if (!config.database || database.attempts > 0) return;
+  database.run().catch((error) => logger.error('Database failed to open; tools will retry', { error: errorMessage(error) }));
+}
+
+/** How many times the shared database has started opening under this configuration (for tests). */
+export function databaseOpenAttempts(): number {
+  return runtime.database.attempts;
+}
+
+/** Whether servers open the database on first use (`background`) rather than before `createServer` returns. */
+export function opensDatabaseOnFirstUse(): boolean {
+  return runtime.config.database !== undefined && runtime.config.databaseOpening === 'background';
 }
 
 /**

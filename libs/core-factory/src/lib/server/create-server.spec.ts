@@ -1,7 +1,7 @@
 import { createMemoryLogger } from '@mcp-factory/shared-util';
 import { z } from 'zod';
-import { connectInMemoryClient, resultText } from '../../testing';
-import { configureFactory, shutdownFactory } from '../runtime/factory-runtime';
+import { connectInMemoryClient, connectModernClient, resultText } from '../../testing';
+import { configureFactory, databaseOpenAttempts, shutdownFactory } from '../runtime/factory-runtime';
 import { defineTool, defineToolLibrary, type ToolContext } from '../tools/tool-contract';
 import { createServer } from './create-server';
 
@@ -152,6 +152,32 @@ describe('tools', () => {
     const { client, close } = await connectInMemoryClient(await createServer('t', 'carol', { tools: testTools, logger }));
     await client.callTool({ name: 'whoami', arguments: {} });
     expect(entries).toContainEqual(expect.objectContaining({ message: 'whoami called', userId: 'carol', tool: 'whoami' }));
+    await close();
+  });
+});
+
+describe("databaseOpening: 'background' (the desktop app)", () => {
+  // Nothing listens on port 1: an open fails at once, which is all these tests need to see it start.
+  const unreachable = { engine: 'server' as const, url: 'postgresql://nobody@127.0.0.1:1/none', connectTimeoutMs: 1_000 };
+
+  it('answers the handshake without the database and starts opening it once the session is initialized', async () => {
+    configureFactory({ database: unreachable, databaseOpening: 'background' });
+    const server = await createServer('t', 'gina', { tools: testTools });
+    expect(databaseOpenAttempts()).toBe(0);
+    const { client, close } = await connectInMemoryClient(server);
+    expect(client.getServerVersion()?.name).toBe('mcp-factory');
+    await client.listTools();
+    expect(databaseOpenAttempts()).toBe(1);
+    await close();
+  });
+
+  it('never opens it for a server that only answered a server/discover probe; the first request does', async () => {
+    configureFactory({ database: unreachable, databaseOpening: 'background' });
+    const { client, close } = await connectModernClient(() => createServer('t', 'gina', { tools: testTools }));
+    expect(client.getDiscoverResult()?.capabilities).toEqual({ tools: {}, logging: {} });
+    expect(databaseOpenAttempts()).toBe(0);
+    await client.listTools();
+    expect(databaseOpenAttempts()).toBe(1);
     await close();
   });
 });

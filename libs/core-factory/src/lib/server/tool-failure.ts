@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { errorMessage, hasErrorCode, type Logger } from '@mcp-factory/shared-util';
-import { ToolError } from '../errors';
+import { ElicitationUnsupportedError, ToolError } from '../errors';
 
 /**
  * What a caller learns of a failed tool: `generic` (the default; for tenants) shows the message of a
- * {@link ToolError} and otherwise a fixed sentence with an error id, the detail going to the log under
- * that id; `detailed` shows every error's own message (for a desktop app, whose user runs it and needs
- * "the data directory looks damaged: move it aside" to fix it).
+ * {@link ToolError} (and of an {@link ElicitationUnsupportedError}, written for the caller too) and
+ * otherwise a fixed sentence with an error id, the detail going to the log under that id; `detailed`
+ * shows every error's own message (for a desktop app, whose user runs it and needs "the data
+ * directory looks damaged: move it aside" to fix it).
  */
 export type ToolErrorDetail = 'generic' | 'detailed';
 
@@ -24,7 +25,7 @@ export function toolFailureResult(error: unknown, toolName: string, logger: Logg
   const errorId = randomUUID();
   const rawCode = (error as { code?: unknown } | null)?.code;
   const code = typeof rawCode === 'string' ? rawCode : undefined;
-  if (error instanceof ToolError) {
+  if (error instanceof ToolError || error instanceof ElicitationUnsupportedError) {
     logger.warn('Tool failed', { errorId, code, error: error.message });
     return toolErrorResult(error.message);
   }

@@ -17,8 +17,26 @@ describe('tool registry', () => {
     expect(toolRegistryFor(libraries).listResult.tools[0]).toEqual({
       name: 'ping',
       description: 'pong',
-      inputSchema: { type: 'object', properties: {} },
+      inputSchema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: {}, additionalProperties: false },
     });
+  });
+});
+
+describe('tool arguments', () => {
+  const echo = defineTool({ name: 'echo', description: 'd', input: z.object({ text: z.string() }), handler: async ({ text }) => text });
+  const open = defineTool({ name: 'open', description: 'd', input: z.looseObject({ text: z.string() }), handler: async ({ text }) => text });
+  const registry = compileToolRegistry([defineToolLibrary('a', [echo, open])]);
+
+  it('refuses a key the schema does not name, naming it, and advertises that (additionalProperties: false)', () => {
+    const parsed = registry.get('echo')?.input.safeParse({ text: 'hi', txet: 'typo' });
+    expect(parsed?.success).toBe(false);
+    expect(parsed?.error?.issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', keys: ['txet'], message: 'Unrecognized key: "txet"' })]);
+    expect(registry.listResult.tools[0]?.inputSchema).toMatchObject({ additionalProperties: false, required: ['text'] });
+  });
+
+  it('leaves an author’s loose object loose', () => {
+    expect(registry.get('open')?.input.safeParse({ text: 'hi', extra: 1 }).success).toBe(true);
+    expect(registry.listResult.tools[1]?.inputSchema).toMatchObject({ additionalProperties: {} });
   });
 });
 

@@ -1,11 +1,18 @@
-import type { ListToolsResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ListToolsResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { DuplicateToolError } from '../errors';
 import type { ToolDefinition, ToolLibrary } from './tool-contract';
 
+/** A tool as the server calls it: its definition and the schema its arguments are checked against. */
+export interface RegisteredTool {
+  readonly definition: ToolDefinition;
+  /** `definition.input`, refusing arguments it does not name (unless the author made it loose). */
+  readonly input: z.ZodObject;
+}
+
 /** The composed tools of one app, compiled once per process and shared by every server instance. */
 export interface ToolRegistry {
-  get(name: string): ToolDefinition | undefined;
+  get(name: string): RegisteredTool | undefined;
   /** The `tools/list` answer, JSON Schema included; built once, never per request. */
   readonly listResult: ListToolsResult;
 }
@@ -24,7 +31,7 @@ export function toolRegistryFor(libraries: readonly ToolLibrary[]): ToolRegistry
 }
 
 export function compileToolRegistry(libraries: readonly ToolLibrary[]): ToolRegistry {
-  const byName = new Map<string, ToolDefinition>();
+  const byName = new Map<string, RegisteredTool>();
   const owner = new Map<string, string>();
   for (const library of libraries) {
     for (const tool of library.tools) {
@@ -35,7 +42,7 @@ export function compileToolRegistry(libraries: readonly ToolLibrary[]): ToolRegi
         );
       }
       owner.set(tool.name, library.name);
-      byName.set(tool.name, tool);
+      byName.set(tool.name, Object.freeze({ definition: tool, input: strictInput(tool.input) }));
     }
   }
   // JSON Schema is built on the first tools/list, not at start: the desktop handshake does not need it.
@@ -49,8 +56,21 @@ export function compileToolRegistry(libraries: readonly ToolLibrary[]): ToolRegi
   };
 }
 
-function describeTool(tool: ToolDefinition): Tool {
-  const { $schema: _dialect, ...inputSchema } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
+/**
+ * A tool's arguments are exactly what its schema names: an unknown key is the model's mistake (a
+ * misspelt `limt`), refused with a result naming it rather than silently dropped. An author who wants
+ * extra keys says so with `z.looseObject` (or a `catchall`), which keeps its own catch-all.
+ */
+function strictInput(input: z.ZodObject): z.ZodObject {
+  return input.def.catchall === undefined ? input.strict() : input;
+}
+
+/**
+ * `inputSchema` is JSON Schema 2020-12 as zod writes it, `$schema` included (MCP's default dialect,
+ * named so that clients need not guess), `additionalProperties: false` for a strict object.
+ */
+function describeTool({ definition: tool, input }: RegisteredTool): Tool {
+  const inputSchema = z.toJSONSchema(input, { io: 'input', target: 'draft-2020-12' });
   return {
     name: tool.name,
     ...(tool.title ? { title: tool.title } : {}),

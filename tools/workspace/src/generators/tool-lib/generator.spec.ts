@@ -131,6 +131,8 @@ describe('tool-lib generator', () => {
       expect(spec).toContain("describeEachEngine('weather-alerts tools', (engine) => {");
       expect(spec).toContain('createServer(');
       expect(spec).toContain('connectInMemoryClient(');
+      // Both protocol eras: the 1.x client's session, and the v2 client on 2026-07-28.
+      expect(spec).toContain('connectModernClient(() => createServer(');
       // The database opens and the servers start in beforeAll, under a timeout a busy machine meets.
       const beforeAll = /beforeAll\(async \(\) => \{([\s\S]*?)\n {2}\}, OPEN_TIMEOUT_MS\);/.exec(spec)?.[1] ?? '';
       expect(beforeAll).toContain('await ensureInitialized();');
