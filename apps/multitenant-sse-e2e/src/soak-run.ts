@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     MAX_SESSIONS_PER_USER: '100',
   });
   try {
-    const result = await runSoak({ baseUrl: service.baseUrl, pid: service.pid, seconds });
+    const result = await runSoak({ baseUrl: service.baseUrl, pid: service.pid, seconds, idleTimeoutMs: IDLE_TIMEOUT_MS });
     const evicted = await waitFor(async () => (await activeSessions(service.baseUrl)) === 0, IDLE_TIMEOUT_MS * 3 + 5000, 250);
     const report = {
       when: new Date().toISOString(),

@@ -18,6 +18,12 @@ export interface SoakOptions {
    * first 10–20 s of load, which a short run would otherwise read as a leak.
    */
   warmupSeconds?: number;
+  /**
+   * The service's SESSION_IDLE_TIMEOUT_MS. A "Session not found" that comes at least this long after
+   * the client's previous request began may be a correct eviction of a client the machine stalled
+   * (counted in `stalledEvictions`); one that comes sooner is a session evicted while in use: a failure.
+   */
+  idleTimeoutMs: number;
 }
 
 export interface RssSample {
@@ -36,6 +42,8 @@ export interface SoakResult {
   toolCalls: number;
   failures: number;
   firstFailures: string[];
+  /** Sessions evicted after their client stalled ≥ idleTimeoutMs between two requests (correct eviction). */
+  stalledEvictions: number;
   samples: RssSample[];
   /** Least-squares slope of the RSS floor (the lowest sample of each tenth of the run), KB per second. */
   slopeKbPerSecond: number;
@@ -111,6 +119,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let connections = 0;
   let toolCalls = 0;
   let failures = 0;
+  let stalledEvictions = 0;
   const firstFailures: string[] = [];
   let next = 0;
   // Bounded twice: by the deadline and by an iteration cap far above what the deadline allows.
@@ -120,21 +129,37 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const n = next++;
       const user = `soak-${n % users}`;
       const transport = TRANSPORTS[n % 2];
+      // When the previous request of this client began: the server's idle clock for the session
+      // starts no earlier, so a 404 sooner than idleTimeoutMs after it is an eviction of a busy session.
+      let previousStart = Date.now();
+      const step = async <T>(run: () => Promise<T>): Promise<T> => {
+        const start = Date.now();
+        try {
+          return await run();
+        } finally {
+          previousStart = start;
+        }
+      };
       try {
-        const client = await connectAs(options.baseUrl, user, transport);
+        const client = await step(() => connectAs(options.baseUrl, user, transport));
         connections++;
-        await callTool(client, 'echo', { text: `ping ${n}` });
+        await step(() => callTool(client, 'echo', { text: `ping ${n}` }));
         // Every fourth visit writes and reads the database too.
         if (n % 4 === 0) {
-          await callTool(client, 'hello_computer', { name: `visit${n}` });
-          await callTool(client, 'list_greetings', { limit: 5 });
+          await step(() => callTool(client, 'hello_computer', { name: `visit${n}` }));
+          await step(() => callTool(client, 'list_greetings', { limit: 5 }));
           toolCalls += 2;
         }
         toolCalls++;
         await dropClient(client); // no DELETE: the server must evict it
       } catch (error) {
+        const message = (error as Error).message;
+        if (/Session not found/.test(message) && Date.now() - previousStart >= options.idleTimeoutMs) {
+          stalledEvictions++;
+          continue;
+        }
         failures++;
-        if (firstFailures.length < 5) firstFailures.push((error as Error).message);
+        if (firstFailures.length < 5) firstFailures.push(message);
       }
     }
   };
@@ -155,6 +180,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     toolCalls,
     failures,
     firstFailures,
+    stalledEvictions,
     samples,
     slopeKbPerSecond: rssFloorSlope(samples, durationSeconds),
   };
