@@ -5,7 +5,7 @@ import { checkDatabase, configureFactory, createServer, ensureInitialized, shutd
 import { installShutdownHandlers, JWTAuthProvider, wrapServer, type SharedStateComponent } from '@mcp-factory/mcp-auth';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { loadConfig, SECRET_VARIABLES } from './config';
-import { sharedStateFor } from './shared-state';
+import { announcingToolChanges, sharedStateFor, toolListFingerprint } from './shared-state';
 import { devTokenNotice, generateDevSecret } from './dev-token';
 import { loadTestToolLibraries } from './test-tool-libraries';
 import { toolLibraries } from './tool-libraries';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const sharedState = sharedStateFor(env, { rateLimit, logger, onFallback: (component) => countFallback(component) });
 
   const wrapped = wrapServer({
-    serverFactory: (accessToken, userId) => createServer(accessToken, userId, { name: 'mcp-factory-service', tools }),
+    serverFactory: async (accessToken, userId) => announcingToolChanges(await createServer(accessToken, userId, { name: 'mcp-factory-service', tools }), sharedState),
     authProvider,
     resourceType: 'mcp-factory',
     name: 'mcp-factory-service',
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   countFallback = (component) => wrapped.metrics.sharedStateFallbacks.inc({ component });
   const { url } = await wrapped.start();
   installShutdownHandlers(wrapped, { logger });
+  if (sharedState && (await sharedState.announceToolList(toolListFingerprint(tools)))) logger.info('Announced a new tool list to every replica');
   logger.info('Listening', { mcp: `${url}/mcp`, sse: `${url}/sse`, metrics: wrapped.metricsAddress?.url, stateless: env.STATELESS, database: database.engine, replicaId: env.REPLICA_ID, sharedState: sharedState?.mode ?? 'none' });
 
   const notice = await devTokenNotice({
