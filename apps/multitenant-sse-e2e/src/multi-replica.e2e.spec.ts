@@ -63,8 +63,12 @@ describeWithPostgres('scale-out: three replicas behind HAProxy', () => {
       });
 
       it("holds one user's rate limit across the replicas (about N per window, not 3 × N)", async () => {
+        const before = await Promise.all(stack.replicas.map((r) => modernCount(r.service.baseUrl)));
         const statuses = await burst(stack.baseUrl, 'limited-user', 3 * LIMIT, 6);
         const allowed = statuses.get(200) ?? 0;
+        // Every replica served some of the allowed requests: one bucket per replica would have allowed 3 × N.
+        const after = await Promise.all(stack.replicas.map((r) => modernCount(r.service.baseUrl)));
+        for (const [i, n] of after.entries()) expect(n - before[i]).toBeGreaterThanOrEqual(1);
         expect(allowed).toBeGreaterThanOrEqual(LIMIT);
         // A few tokens refill while the burst runs (N per minute); per-replica buckets would allow 3 × N.
         expect(allowed).toBeLessThan(LIMIT + 10);
