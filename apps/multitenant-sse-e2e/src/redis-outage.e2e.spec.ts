@@ -6,7 +6,7 @@
 import { connectAs, get, metricSum } from './support/clients';
 import { createLeastPrivilegeDatabase, type LeastPrivilegeDatabase } from './support/least-privilege';
 import { startService, type ServiceProcess } from './support/service-process';
-import { burst, inspectRedis, modernToolsList, runKeyPrefix, sharedRedisAddress } from './support/shared-redis';
+import { bucketAllowance, burst, inspectRedis, modernToolsList, runKeyPrefix, sharedRedisAddress } from './support/shared-redis';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { describeWithPostgres, describeWithRedis, isProcessAlive } from '@mcp-factory/shared-util/testing';
 
@@ -59,9 +59,9 @@ describeWithPostgres('shared state: the service with REDIS_URL', () => {
     it('keeps limits in Redis while up, falls back per replica while cut, and recovers without a restart', async () => {
       const { redis } = inspect;
       // Up: the bucket is in Redis, and runs out at the limit.
-      const up = await burst(service.baseUrl, 'rl-user', LIMIT + 5);
+      const up = await burst(service.baseUrl, 'rl-user', 2 * LIMIT);
       expect(up.get(200)).toBeGreaterThanOrEqual(LIMIT);
-      expect(up.get(429)).toBeGreaterThanOrEqual(1);
+      expect(up.get(200)).toBeLessThanOrEqual(bucketAllowance(LIMIT, up.elapsedMs ?? 0));
       expect(await redis.exists(`${prefix}rl:rl-user`)).toBe(1);
       const session = await connectAs(service.baseUrl, 'session-user', 'streamable-http');
       expect(session.sessionId).toMatch(/^solo\.[0-9a-f-]{36}$/);
@@ -72,9 +72,9 @@ describeWithPostgres('shared state: the service with REDIS_URL', () => {
       proxy.cut();
       // Fails open: the user Redis had refused gets this replica's own (full) bucket, which runs out too.
       expect((await modernToolsList(service.baseUrl, 'rl-user')).status).toBe(200);
-      const cut = await burst(service.baseUrl, 'rl-user-2', LIMIT + 5);
+      const cut = await burst(service.baseUrl, 'rl-user-2', 2 * LIMIT);
       expect(cut.get(200)).toBeGreaterThanOrEqual(LIMIT);
-      expect(cut.get(429)).toBeGreaterThanOrEqual(1);
+      expect(cut.get(200)).toBeLessThanOrEqual(bucketAllowance(LIMIT, cut.elapsedMs ?? 0));
       // Sessions: the open one keeps working; new ones open against this replica's cap (2 per user).
       expect(await session.callText('hello_computer', { name: 'during' })).toContain('during');
       const second = await connectAs(service.baseUrl, 'session-user', 'streamable-http');

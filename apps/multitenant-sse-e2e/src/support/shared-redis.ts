@@ -42,9 +42,18 @@ export async function modernToolsList(baseUrl: string, userId: string): Promise<
   return rawRequest(`${baseUrl}/mcp`, { method: 'POST', headers: { ...headers, Authorization: `Bearer ${await tokenFor(userId)}` }, body, timeoutMs: 15_000 });
 }
 
-/** Sends `count` 2026-07-28 requests as `userId`, `concurrency` at a time; returns how many got each status. */
-export async function burst(baseUrl: string, userId: string, count: number, concurrency = 5): Promise<Map<number, number>> {
-  const statuses = new Map<number, number>();
+/**
+ * The most requests a bucket of `limit` per minute may allow in a burst that took `elapsedMs`: the full
+ * bucket plus what refilled meanwhile (+1 for rounding) — so a slow machine cannot fail the count.
+ */
+export function bucketAllowance(limit: number, elapsedMs: number): number {
+  return limit + Math.ceil((elapsedMs / 60_000) * limit) + 1;
+}
+
+/** Sends `count` 2026-07-28 requests as `userId`, `concurrency` at a time; returns how many got each status (and `elapsedMs`). */
+export async function burst(baseUrl: string, userId: string, count: number, concurrency = 5): Promise<Map<number, number> & { elapsedMs?: number }> {
+  const started = Date.now();
+  const statuses: Map<number, number> & { elapsedMs?: number } = new Map<number, number>();
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -55,5 +64,6 @@ export async function burst(baseUrl: string, userId: string, count: number, conc
       }
     }),
   );
+  statuses.elapsedMs = Date.now() - started;
   return statuses;
 }
