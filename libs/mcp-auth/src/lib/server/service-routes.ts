@@ -64,8 +64,14 @@ async function serveReady(ctx: WrapperContext, call: ServiceRequest): Promise<vo
   sendJson(call.res, 200, { status: 'ready', ...(await sharedStateDetails(ctx)) });
 }
 
-/** `{ sharedState: { mode, redis, latencyMs?, error?, degraded } }` when the service shares state, else nothing. */
-async function sharedStateDetails(ctx: WrapperContext): Promise<{ sharedState?: SharedStateHealth }> {
+/**
+ * `{ sharedState: { mode, redis, latencyMs?, degraded } }` when the service shares state, else nothing.
+ * The probes answer anyone: the connection error (it may name an internal address) goes to the log only.
+ */
+async function sharedStateDetails(ctx: WrapperContext): Promise<{ sharedState?: Omit<SharedStateHealth, 'error'> }> {
   const shared = ctx.config.sharedState;
-  return shared ? { sharedState: await shared.health() } : {};
+  if (!shared) return {};
+  const { error, ...health } = await shared.health();
+  if (error) ctx.logger.debug('redis check failed', { error });
+  return { sharedState: health };
 }
