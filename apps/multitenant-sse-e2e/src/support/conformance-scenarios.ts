@@ -1,6 +1,6 @@
 // Which conformance scenarios apply to the service (a tools server on our tool contract), the checks
-// of theirs that do not pass and why, and why the others do not apply. CONFORMANCE.md is this table
-// in prose, with the measured results; conformance.e2e.spec.ts holds the service to it.
+// of theirs that do not pass and why, and why the others do not apply. The root README's
+// "Conformance" table is this one with the measured results; conformance.e2e.spec.ts holds the service to it.
 import type { CheckStatus } from './conformance-suite';
 
 export type SpecVersion = '2025-11-25' | '2026-07-28';

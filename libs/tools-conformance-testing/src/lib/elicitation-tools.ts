@@ -4,7 +4,7 @@
 // result (`input-required-result-*`). core-factory chooses each question's key (its position and a
 // digest of what the user is shown) and keeps earlier answers in its own `requestState`, so the
 // 2026 scenarios that prescribe keys, sampling, roots or a tool-chosen state cannot be met through
-// ctx (apps/multitenant-sse-e2e/CONFORMANCE.md says which).
+// ctx (the root README's conformance table says which).
 import { defineTool, type ElicitationAnswer } from '@mcp-factory/core-factory';
 import { z } from 'zod';
 
