@@ -8,7 +8,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectV2Client } from '@mcp-factory/mcp-auth/testing';
 import { announceSkip } from '@mcp-factory/shared-util/testing';
+import { CONFORMANCE_TOOL_NAMES } from '@mcp-factory/tools-conformance-testing';
 import { startBearerProxy, type BearerProxy } from './support/bearer-proxy';
 import { tokenFor } from './support/clients';
 import { applicableScenarios, notApplicableReason, SPEC_VERSIONS, type ServiceMode, type SpecVersion } from './support/conformance-scenarios';
@@ -58,6 +60,13 @@ describeSuite(TITLE, () => {
     }
     expect(exits).toEqual(served.size ? MODES.map(() => ({ code: 0, signal: null })) : []);
   }, 60_000);
+
+  it.each(MODES)('the %s service serves the conformance tool library (through the proxy, as the suite saw it)', async (mode) => {
+    const client = await connectV2Client({ baseUrl: (served.get(mode) as Served).proxy.baseUrl, token: 'replaced-by-the-proxy' });
+    const { tools } = await client.client.listTools();
+    await client.close();
+    expect(CONFORMANCE_TOOL_NAMES.filter((name) => !tools.some((tool) => tool.name === name))).toEqual([]);
+  });
 
   describe.each(MODES)('%s service', (mode) => {
     describe.each(SPEC_VERSIONS)('MCP %s', (version) => {
