@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectV2Client } from '@mcp-factory/mcp-auth/testing';
-import { announceSkip } from '@mcp-factory/shared-util/testing';
+import { describeIfAvailable } from '@mcp-factory/shared-util/testing';
 import { CONFORMANCE_TOOL_NAMES } from '@mcp-factory/tools-conformance-testing';
 import { startBearerProxy, type BearerProxy } from './support/bearer-proxy';
 import { tokenFor } from './support/clients';
@@ -23,9 +23,6 @@ const MODES: readonly ServiceMode[] = ['stateful', 'stateless'];
 const VERSIONS: Record<ServiceMode, readonly SpecVersion[]> = { stateful: SPEC_VERSIONS, stateless: ['2025-11-25'] };
 const RUNS = MODES.flatMap((mode) => VERSIONS[mode].map((version) => [mode, version] as const));
 const TITLE = 'the official MCP conformance suite against the service';
-const unavailable = suiteUnavailable();
-const describeSuite = unavailable ? describe.skip : describe;
-if (unavailable) announceSkip(TITLE, unavailable);
 
 interface Served {
   service: ServiceProcess;
@@ -36,7 +33,7 @@ interface Served {
 /** The suite opens a session per scenario and leaves some open, all as one user: the per-user guardrails would refuse it, not the protocol. */
 const SUITE_ENV = { MAX_SESSIONS_PER_USER: '1000', RATE_LIMIT_PER_MINUTE: '0', TEST_TOOL_LIBRARIES: join(workspaceRoot, 'libs/tools-conformance-testing/src/index.ts') };
 
-describeSuite(TITLE, () => {
+describeIfAvailable(TITLE, suiteUnavailable(), () => {
   const served = new Map<ServiceMode, Served>();
   const runs = new Map<string, SuiteRun>();
   const runOf = (mode: ServiceMode, version: SpecVersion) => runs.get(`${mode} ${version}`) as SuiteRun;
