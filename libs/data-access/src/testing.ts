@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@mcp-factory/shared-util';
-import { announceSkip, testPostgres } from '@mcp-factory/shared-util/testing';
+import { describeWithPostgres, testPostgres } from '@mcp-factory/shared-util/testing';
 import { Client } from 'pg';
 import { openDatabase, type Database } from './lib/client/open-database';
 import type { DatabaseConfig } from './lib/config/database-config';
@@ -35,14 +35,7 @@ export function testServerUrl(): string | undefined {
  */
 export function describeEachEngine(title: string, fn: (engine: TestEngine) => void): void {
   describe(`${title} on embedded`, () => fn('embedded'));
-  const serverTitle = `${title} on server`;
-  const { reason } = testPostgres();
-  if (reason === undefined) {
-    describe(serverTitle, () => fn('server'));
-  } else {
-    announceSkip(serverTitle, reason);
-    describe.skip(serverTitle, () => fn('server'));
-  }
+  describeWithPostgres(`${title} on server`, () => fn('server'));
 }
 
 /** `postgresql://…/<name>`: the admin URL pointed at another database. */

@@ -37,13 +37,28 @@ export function testPostgres(): { url: string; reason?: undefined } | { url?: un
  * as skipped by jest, and announced in one line (and in `npm test`'s summary), never silently.
  */
 export function describeWithPostgres(title: string, fn: () => void): void {
-  const { reason } = testPostgres();
-  if (reason === undefined) {
+  describeIfAvailable(title, testPostgres().reason, fn);
+}
+
+/**
+ * `describe` for a suite that needs something outside the repo (a server, an executable); `missing`
+ * says what is absent, `undefined` when nothing is. The one place a suite is skipped: announced in one
+ * line, counted as skipped — unless MCPF_TEST_REQUIRE_ALL=1 (set by .ci/run, where everything is
+ * installed and started), which turns the skip into a failing test naming what is missing.
+ */
+export function describeIfAvailable(title: string, missing: string | undefined, fn: () => void): void {
+  if (missing === undefined) {
     describe(title, fn);
-    return;
+  } else if (process.env['MCPF_TEST_REQUIRE_ALL'] === '1') {
+    describe(title, () => {
+      test('has what it needs to run', () => {
+        throw new Error(`${missing} (MCPF_TEST_REQUIRE_ALL=1: nothing may be skipped here)`);
+      });
+    });
+  } else {
+    announceSkip(title, missing);
+    describe.skip(title, fn);
   }
-  announceSkip(title, reason);
-  describe.skip(title, fn);
 }
 
 /** One line on stderr and in the `npm test` summary: which suite was skipped and why. */

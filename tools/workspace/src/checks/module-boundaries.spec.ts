@@ -109,6 +109,14 @@ describe('tool libraries reach data only through ctx', () => {
     expect(fromApp.join('\n')).toMatch(/type:app/);
     expect(await boundaryErrors('apps/multitenant-sse-e2e/src/allowed.ts', "import { HOSTILE_DOORS } from '@mcp-factory/tools-hostile-testing';\nexport const x = HOSTILE_DOORS;\n")).toEqual([]);
   });
+
+  it('keeps the conformance test library out of every app, and to the rules of a tool library', async () => {
+    const errors = await lintErrors('libs/tools-conformance-testing/src/violation.ts', "import { createServer } from '@mcp-factory/core-factory/host';\nexport const x = createServer;\n");
+    expect(errors.map((e) => e.ruleId)).toEqual(['@typescript-eslint/no-restricted-imports']);
+    const fromApp = await boundaryErrors('apps/standalone-stdio/src/violation.ts', "import { conformanceTools } from '@mcp-factory/tools-conformance-testing';\nexport const x = conformanceTools;\n");
+    expect(fromApp.join('\n')).toMatch(/type:app/);
+    expect(await boundaryErrors('apps/multitenant-sse-e2e/src/allowed.ts', "import { CONFORMANCE_TOOL_NAMES } from '@mcp-factory/tools-conformance-testing';\nexport const x = CONFORMANCE_TOOL_NAMES;\n")).toEqual([]);
+  });
 });
 
 describe('transports serve any factory: no core-factory, no data', () => {

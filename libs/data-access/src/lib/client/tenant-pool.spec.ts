@@ -1,12 +1,12 @@
 import { Socket } from 'node:net';
 import { Client, type PoolClient, type QueryResult } from 'pg';
-import { createTestDatabase, testServerUrl, type TestDatabase } from '../../testing';
+import { createTestDatabase, type TestDatabase } from '../../testing';
 import { APP_ROLE, runInTenantScope } from '../tenancy/tenant-session';
 import { openDatabase, type Database } from './open-database';
 import { TenantSessionPool } from './tenant-pool';
+import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
 // Server only: PGlite (embedded) has no pool and no round trips.
-const describeServer = testServerUrl() ? describe : describe.skip;
 
 /** A socket that counts how often it hands data to the kernel (one per write, or one per corked batch). */
 class CountingSocket extends Socket {
@@ -27,7 +27,7 @@ const adapterQuery = (text: string, values: unknown[] = []) => ({ text, values, 
 /** `text` sent through `pool` in `tenant`'s scope, as the adapter sends a single-statement operation. */
 const inScope = (pool: TenantSessionPool, tenant: string, text: string) => runInTenantScope(tenant, () => pool.query(adapterQuery(text)) as Promise<QueryResult<unknown[]>>);
 
-describeServer('TenantSessionPool on PostgreSQL', () => {
+describeWithPostgres('TenantSessionPool on PostgreSQL', () => {
   let db: TestDatabase;
   let url: string;
   let pool: TenantSessionPool;

@@ -9,8 +9,8 @@ import { openDatabase, type Database } from '../client/open-database';
 import { migrate } from '../migrate/migrate-database';
 import { applyRoleSetup, roleSetupSql, type RoleSetupOptions } from './role-setup';
 import type { PrivilegedRolePolicy } from './runtime-role';
+import { describeWithPostgres } from '@mcp-factory/shared-util/testing';
 
-const describeServer = testServerUrl() ? describe : describe.skip;
 const adminUrl = () => testServerUrl() as string;
 
 async function admin<T>(fn: (client: Client) => Promise<T>, database?: string): Promise<T> {
@@ -30,7 +30,7 @@ function loginUrl(database: string, login: string): string {
   return url.toString();
 }
 
-describeServer('least-privilege PostgreSQL logins', () => {
+describeWithPostgres('least-privilege PostgreSQL logins', () => {
   const suffix = randomBytes(4).toString('hex');
   const setup: RoleSetupOptions = { database: `mcpf_lp_${suffix}`, owner: `mcpf_owner_${suffix}`, runtime: `mcpf_rt_${suffix}` };
   const extraLogins = { bypass: `mcpf_bypass_${suffix}`, stranger: `mcpf_stranger_${suffix}` };

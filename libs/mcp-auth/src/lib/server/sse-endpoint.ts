@@ -25,9 +25,7 @@ export async function openSseStream(ctx: WrapperContext, call: Call, auth: AuthS
   instrumentTransport(transport, {
     tracker: ctx.inFlight,
     metrics: ctx.metrics,
-    onCountChange: (delta) => {
-      session.inFlight += delta;
-    },
+    onCountChange: (delta) => ctx.sessions.countCall(session, delta),
   });
   chainOnClose(transport, () => {
     if (ctx.sessions.remove(id)) {

@@ -67,7 +67,7 @@ async function openSession(ctx: WrapperContext, call: Call, auth: AuthSuccess, b
     tracker: ctx.inFlight,
     metrics: ctx.metrics,
     onCountChange: (delta) => {
-      if (session) session.inFlight += delta;
+      if (session) ctx.sessions.countCall(session, delta);
     },
   });
   chainOnClose(transport, () => {

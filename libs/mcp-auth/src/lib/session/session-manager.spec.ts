@@ -56,4 +56,36 @@ describe('SessionManager', () => {
     expect(busy.closed).toEqual({ transport: 1, server: 1 });
     expect(manager.size).toBe(0);
   });
+
+  it('restarts the idle clock when the last call ends, not when it began', async () => {
+    let now = 1000;
+    const manager = new SessionManager({ logger: createSilentLogger(), idleTimeoutMs: 100, now: () => now });
+    const long = manager.add(manager.reserve('alice'), fakeSession('long', 'alice').session);
+    manager.countCall(long, 1);
+    now += 500; // a call five times the idle timeout
+    expect(await manager.evictIdle()).toBe(0);
+    manager.countCall(long, -1);
+    now += 50;
+    expect(await manager.evictIdle()).toBe(0);
+    now += 60;
+    expect(await manager.evictIdle()).toBe(1);
+  });
+
+  it('removes every idle session before closing any: a session whose close is slow does not hold up the others', async () => {
+    let now = 1000;
+    const manager = new SessionManager({ logger: createSilentLogger(), idleTimeoutMs: 100, now: () => now });
+    let finishSlowClose!: () => void;
+    const slow = fakeSession('slow', 'alice');
+    slow.session.transport.close = () => new Promise<undefined>((resolve) => (finishSlowClose = () => resolve(undefined)));
+    manager.add(manager.reserve('alice'), slow.session);
+    manager.add(manager.reserve('bob'), fakeSession('other', 'bob').session);
+    now += 200;
+    const sweep = manager.evictIdle();
+    // While the first close is pending, neither session may still be served (and touched back to life).
+    expect(manager.get('slow')).toBeUndefined();
+    expect(manager.get('other')).toBeUndefined();
+    expect(manager.size).toBe(0);
+    finishSlowClose();
+    expect(await sweep).toBe(2);
+  });
 });

@@ -168,6 +168,16 @@ export class SessionManager<TTransport extends Closable = Closable> {
     session.lastActivityAt = this.now();
   }
 
+  /**
+   * A call of the session started (+1) or ended (−1). A busy session is never evicted, and its idle
+   * clock restarts when its last call ends: a call longer than the idle timeout is not followed by an
+   * eviction before the client can send its next request.
+   */
+  countCall(session: Session<TTransport>, delta: number): void {
+    session.inFlight += delta;
+    if (session.inFlight === 0) this.touch(session);
+  }
+
   /** Forgets a session (on transport close). Idempotent; returns whether it was registered. */
   remove(id: string): boolean {
     const session = this.sessions.get(id);
@@ -185,23 +195,37 @@ export class SessionManager<TTransport extends Closable = Closable> {
 
   /** Removes then closes transport and server; errors are logged, not thrown. */
   async close(id: string, reason: string): Promise<void> {
-    const session = this.sessions.get(id);
-    if (!session) return;
-    this.remove(id);
-    this.options.logger.info('session closed', { sessionId: id, userId: session.userId, transport: session.kind, reason });
-    await closeQuietly(session.transport, this.options.logger, id);
-    await closeQuietly(session.server, this.options.logger, id);
+    const session = this.detach(id, reason);
+    if (session) await this.release(session);
   }
 
-  /** Closes sessions idle longer than the timeout and not busy. Returns how many. */
+  /**
+   * Closes sessions idle longer than the timeout and not busy. Returns how many. All of them leave the
+   * table in the tick that found them idle: closing one may take a while, and a session that a request
+   * touches meanwhile must not be evicted on the strength of an older reading.
+   */
   async evictIdle(): Promise<number> {
     const cutoff = this.now() - this.idleTimeoutMs;
     const idle = [...this.sessions.values()].filter((s) => s.lastActivityAt <= cutoff && s.inFlight === 0);
     for (const session of idle) {
       this.options.onEvict?.(session);
-      await this.close(session.id, 'idle');
+      this.detach(session.id, 'idle');
     }
+    for (const session of idle) await this.release(session);
     return idle.length;
+  }
+
+  private detach(id: string, reason: string): Session<TTransport> | undefined {
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    this.remove(id);
+    this.options.logger.info('session closed', { sessionId: id, userId: session.userId, transport: session.kind, reason });
+    return session;
+  }
+
+  private async release(session: Session<TTransport>): Promise<void> {
+    await closeQuietly(session.transport, this.options.logger, session.id);
+    await closeQuietly(session.server, this.options.logger, session.id);
   }
 
   /** Closes every session (shutdown). */

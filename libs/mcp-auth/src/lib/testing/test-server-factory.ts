@@ -13,8 +13,6 @@ export interface TestServerFactoryOptions {
    * (`@modelcontextprotocol/sdk` 1.x, the 2025 era only). Default `v2`.
    */
   sdk?: 'v1' | 'v2';
-  /** Also registers the tools the official conformance suite calls (v2 only). Default false. */
-  conformanceTools?: boolean;
 }
 
 /** A counting factory of real SDK servers. */
@@ -57,7 +55,6 @@ export function createTestServerFactory(options: TestServerFactoryOptions = {}):
       name: options.name ?? 'mcp-auth-test',
       userId,
       store,
-      conformanceTools: options.conformanceTools ?? false,
       remember: (note) => {
         const notes = store.get(userId) ?? [];
         notes.push(note);

@@ -1,6 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { registerConformanceTools } from './conformance-tools';
 
 /** What one test server is built for. */
 export interface TestServerSpec {
@@ -11,7 +10,6 @@ export interface TestServerSpec {
   remember(note: string): string;
   /** Waits `ms` or until `signal` aborts. */
   wait(ms: number, signal: AbortSignal): Promise<void>;
-  conformanceTools: boolean;
 }
 
 /**
@@ -25,8 +23,7 @@ export function buildV2TestServer(spec: TestServerSpec): McpServer {
   const server = new McpServer(
     { name: spec.name, version: '1.0.0' },
     {
-      // The 2025-era logging/setLevel exchange the conformance suite drives needs the capability.
-      capabilities: { tools: { listChanged: true }, ...(spec.conformanceTools && { logging: {} }) },
+      capabilities: { tools: { listChanged: true } },
       cacheHints: { 'tools/list': { ttlMs: 60_000, cacheScope: 'private' } },
     },
   );
@@ -43,6 +40,5 @@ export function buildV2TestServer(spec: TestServerSpec): McpServer {
     await spec.wait(ms, ctx.mcpReq.signal);
     return text(ctx.mcpReq.signal.aborted ? 'cancelled' : 'done');
   });
-  if (spec.conformanceTools) registerConformanceTools(server);
   return server;
 }

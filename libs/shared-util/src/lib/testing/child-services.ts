@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { announceSkip } from '../../testing';
+import { describeIfAvailable } from '../../testing';
 
 /** Where Debian puts daemons (haproxy, pgbouncer): often not on a non-root PATH. */
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
@@ -30,12 +30,7 @@ export function findBinary(name: string): string | undefined {
  */
 export function describeWithBinaries(binaries: readonly string[], title: string, fn: () => void): void {
   const missing = binaries.filter((name) => findBinary(name) === undefined);
-  if (missing.length === 0) {
-    describe(title, fn);
-    return;
-  }
-  announceSkip(title, `${missing.join(', ')} not installed (bash .ci/install-scale-out-tools.sh installs them)`);
-  describe.skip(title, fn);
+  describeIfAvailable(title, missing.length === 0 ? undefined : `${missing.join(', ')} not installed (bash .ci/install-scale-out-tools.sh installs them)`, fn);
 }
 
 /** A free TCP port on 127.0.0.1 (free when asked; the child binds it right after). */

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { announceSkip } from '../../testing';
+import { describeIfAvailable } from '../../testing';
 import { findBinary, freeLoopbackPort, startChildService, type ChildService } from './child-services';
 
 /** The shared Redis tests may use (each test under a random key prefix of its own, deleted after). */
@@ -29,13 +29,7 @@ s.on('connect',()=>s.write('PING\\r\\n'));s.on('data',(d)=>process.exit(String(d
 
 /** `describe` for a suite that needs the shared Redis; skipped with one line when none answers. */
 export function describeWithRedis(title: string, fn: () => void): void {
-  const problem = sharedRedisProblem();
-  if (problem === null) {
-    describe(title, fn);
-    return;
-  }
-  announceSkip(title, problem);
-  describe.skip(title, fn);
+  describeIfAvailable(title, sharedRedisProblem() ?? undefined, fn);
 }
 
 /** A redis-server of the test's own: `stop()` is an outage, `start()` brings it back on the same port (empty). */

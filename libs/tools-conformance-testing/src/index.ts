@@ -1,0 +1,1 @@
+export { conformanceTools, CONFORMANCE_TOOL_NAMES } from './lib/conformance-tools';
