@@ -107,7 +107,8 @@ Files: \`p1-factory.ts\` (createServer cost), \`p2-http.ts\` (P2a stateless / P2
 memory, DELETE, idle eviction), \`p5-stdio.ts\` (packed desktop app launch), \`p6-shared-dir.ts\` (several copies on one data directory:
 first call as host vs guest, hand-over), \`p7-workload.ts\` (the real workload: \`hello_computer\` / \`list_greetings\` on PostgreSQL + RLS
 as the least-privilege login vs the peers doing the same statement through \`pg\`, on embedded PGlite, and its CPU profile),
-\`profile-p2a.ts\` (CPU profile),
+\`profile-p2a.ts\` (CPU profile), \`scale-out.ts\` (issue 16, run alone — not in \`run.ts\`, it needs haproxy and pgbouncer: CPU per request of a replica,
+HAProxy and PgBouncer with the committed deploy/ configs, Redis script cost and bytes per key → docs/scale-out.md's capacity plan),
 \`peers/\` (bare SDK 1.x HTTP + stdio, bare SDK v2 \`createMcpHandler\`, fastmcp, raw node:http ceiling; \`greeting-sql.ts\`: the peers' statements), \`servers/\` (ours; child-process entry),
 \`lib/\` (load generator on undici, stats, results), \`check-results.ts\` (CI shape check, no timing asserts).
 Every server under test runs in its own child process; variants are warmed up, then run in interleaved

@@ -26,6 +26,7 @@ describe('multitenant-sse config', () => {
       engine: 'server',
       url: 'postgresql://app@db:5432/mcp',
       poolSize: 4,
+      namedStatements: true,
       privilegedRole: { action: 'refuse', override: 'set ALLOW_PRIVILEGED_DB_ROLE=true for local development' },
     });
     expect(config.migrationDatabase).toBeUndefined();
@@ -41,6 +42,23 @@ describe('multitenant-sse config', () => {
     expect(config.migrationDatabase).toEqual({ engine: 'server', url: 'postgresql://mcp_owner@db:5432/mcp', poolSize: 1 });
     expect(config.database).toMatchObject({ url: 'postgresql://mcp_runtime@db:5432/mcp', privilegedRole: { action: 'warn' } });
     expect(problems({ MIGRATION_DATABASE_URL: 'postgresql://mcp_owner@db:5432/mcp' })).toEqual(['MIGRATION_DATABASE_URL: needs DATABASE_URL (the runtime login) as well']);
+  });
+
+  it('turns named statements off behind PgBouncer in transaction mode (DATABASE_POOL_MODE=transaction)', () => {
+    const url = 'postgresql://mcp_runtime@pgbouncer:6432/mcp';
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_MODE: 'transaction' }, []).database).toMatchObject({ engine: 'server', namedStatements: false });
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_MODE: 'session' }, []).database).toMatchObject({ namedStatements: true });
+    expect(problems({ DATABASE_POOL_MODE: 'statement' })).toEqual([expect.stringMatching(/^DATABASE_POOL_MODE: /)]);
+  });
+
+  it('shares state through REDIS_URL only with a REPLICA_ID the balancer can route on', () => {
+    expect(loadConfig({}, []).env).toMatchObject({ REDIS_KEY_PREFIX: 'mcpf:', DATABASE_POOL_MODE: 'session' });
+    expect(loadConfig({}, []).env.REDIS_URL).toBeUndefined();
+    const env = loadConfig({ REDIS_URL: 'redis://redis:6379', REPLICA_ID: 'mcp-1', REDIS_KEY_PREFIX: 'svc:' }, []).env;
+    expect(env).toMatchObject({ REDIS_URL: 'redis://redis:6379', REPLICA_ID: 'mcp-1', REDIS_KEY_PREFIX: 'svc:' });
+    expect(problems({ REDIS_URL: 'redis://redis:6379' })).toEqual(['REPLICA_ID: is required with REDIS_URL (each replica its own, as the balancer names it)']);
+    expect(problems({ REDIS_URL: 'http://redis:6379', REPLICA_ID: 'mcp-1' })).toEqual(['REDIS_URL: must be a redis:// or rediss:// URL']);
+    expect(problems({ REPLICA_ID: 'Mcp.1' })).toEqual(['REPLICA_ID: must be 1-63 characters of a-z, 0-9 and "-" (not at either end)']);
   });
 
   it('accepts TEST_TOOL_LIBRARIES only with NODE_ENV=test', () => {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { DatabaseConfig } from '@mcp-factory/core-factory/host';
-import { isLoopbackHost } from '@mcp-factory/mcp-auth';
+import { isLoopbackHost, REPLICA_ID_PATTERN } from '@mcp-factory/mcp-auth';
 import { ConfigInvalidError, parseEnv, type LogFormat } from '@mcp-factory/shared-util';
 import { z } from 'zod';
 
@@ -8,6 +8,7 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+const redisUrl = z.string().regex(/^rediss?:\/\/[^/]/, 'must be a redis:// or rediss:// URL');
 
 /** The command-line flag that asks for a development token (`npm run service -- --print-dev-token`). */
 export const PRINT_DEV_TOKEN_FLAG = '--print-dev-token';
@@ -33,6 +34,10 @@ const envSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     DB_POOL_SIZE: int(1, 200).default(10),
     MIGRATE_ON_START: flag.default(true),
+    DATABASE_POOL_MODE: z.enum(['session', 'transaction']).default('session'),
+    REDIS_URL: redisUrl.optional(),
+    REDIS_KEY_PREFIX: z.string().min(1).max(64).default('mcpf:'),
+    REPLICA_ID: z.string().regex(REPLICA_ID_PATTERN, 'must be 1-63 characters of a-z, 0-9 and "-" (not at either end)').optional(),
     STATELESS: flag.default(false),
     ALLOW_QUERY_TOKEN: flag.default(false),
     ALLOWED_HOSTS: list.optional(),
@@ -57,6 +62,8 @@ const envSchema = z
     if (env.JWKS_URL && (!env.JWT_ISSUER?.length || !env.JWT_AUDIENCE)) problem('JWT_ISSUER', 'JWT_ISSUER and JWT_AUDIENCE are required with JWKS_URL');
     if (env.JWKS_URL && env.DEV_TOKEN) problem('DEV_TOKEN', 'a development token needs a shared secret, not JWKS_URL');
     if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) problem('MIGRATION_DATABASE_URL', 'needs DATABASE_URL (the runtime login) as well');
+    // Without it no balancer could route a session back here, and two replicas' slots could not be told apart.
+    if (env.REDIS_URL && !env.REPLICA_ID) problem('REPLICA_ID', 'is required with REDIS_URL (each replica its own, as the balancer names it)');
     // Extra tool code in the process: for the e2e suites' hostile tool library, never in a real deployment.
     if (env.TEST_TOOL_LIBRARIES && env.NODE_ENV !== 'test') problem('TEST_TOOL_LIBRARIES', 'is accepted only with NODE_ENV=test');
     if (env.NODE_ENV !== 'production') return;
@@ -90,7 +97,7 @@ export interface ServiceConfig {
 }
 
 /** Variables holding credentials: main.ts removes them from process.env once parsed. */
-export const SECRET_VARIABLES = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'JWT_SECRET', 'METRICS_TOKEN'] as const;
+export const SECRET_VARIABLES = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'JWT_SECRET', 'METRICS_TOKEN', 'REDIS_URL'] as const;
 
 /**
  * Reads the environment and the command line once. Throws `ERR_CONFIG_INVALID` with one line per bad
@@ -107,6 +114,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, argv: readon
           engine: 'server',
           url: env.DATABASE_URL,
           poolSize: env.DB_POOL_SIZE,
+          // PgBouncer in transaction mode hands each transaction any server connection: no named statements.
+          namedStatements: env.DATABASE_POOL_MODE !== 'transaction',
           privilegedRole: env.ALLOW_PRIVILEGED_DB_ROLE
             ? { action: 'warn' }
             : { action: 'refuse', override: 'set ALLOW_PRIVILEGED_DB_ROLE=true for local development' },

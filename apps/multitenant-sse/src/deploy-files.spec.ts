@@ -1,6 +1,6 @@
 // Docker cannot run on the CI machine, so this spec is the check of deploy/: it parses the compose file
 // and the Kubernetes manifests and cross-checks them with the service's configuration (every variable
-// is one the service reads — or one phase 2 of issue 16 adds — and the production rules pass), the
+// is one the service reads and the production rules pass), the
 // probes, the ports, and the HAProxy, PgBouncer and Redis addresses.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,13 +9,6 @@ import { loadConfig } from './config';
 
 const root = join(__dirname, '../../..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
-
-/**
- * Variables the deploy files set that the service reads only from phase 2 of issue 16 on (shared
- * state, replica-routed session ids, PgBouncer mode). Phase 2 adds them to config.ts and .env.example
- * and removes them here.
- */
-const PHASE_TWO_VARIABLES = ['REDIS_URL', 'REDIS_KEY_PREFIX', 'REPLICA_ID', 'DATABASE_POOL_MODE'];
 
 /** Every variable the service reads, as documented (config.spec.ts keeps .env.example in step with the schema). */
 const knownVariables = new Set([...read('apps/multitenant-sse/.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
@@ -41,7 +34,7 @@ function interpolate(value: string): string {
 /** Variables the service must not get, though it could read them. */
 function expectOnlyServiceVariables(env: Record<string, string>, where: string): void {
   for (const name of Object.keys(env)) {
-    if (!knownVariables.has(name) && !PHASE_TWO_VARIABLES.includes(name)) throw new Error(`${where}: ${name} is neither read by the service (.env.example) nor a phase-2 variable`);
+    if (!knownVariables.has(name)) throw new Error(`${where}: ${name} is not read by the service (.env.example)`);
   }
 }
 

@@ -2,9 +2,10 @@
 // the server per user comes from core-factory; the data from the shared database, scoped per tenant.
 import { InitializationFailedError } from '@mcp-factory/core-factory';
 import { checkDatabase, configureFactory, createServer, ensureInitialized, shutdownFactory } from '@mcp-factory/core-factory/host';
-import { installShutdownHandlers, JWTAuthProvider, wrapServer } from '@mcp-factory/mcp-auth';
+import { installShutdownHandlers, JWTAuthProvider, wrapServer, type SharedStateComponent } from '@mcp-factory/mcp-auth';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { loadConfig, SECRET_VARIABLES } from './config';
+import { announcingToolChanges, sharedStateFor, toolListFingerprint } from './shared-state';
 import { devTokenNotice, generateDevSecret } from './dev-token';
 import { loadTestToolLibraries } from './test-tool-libraries';
 import { toolLibraries } from './tool-libraries';
@@ -30,8 +31,13 @@ async function main(): Promise<void> {
     clockTolerance: env.JWT_CLOCK_TOLERANCE_S,
   });
 
+  const rateLimit = env.RATE_LIMIT_PER_MINUTE > 0 ? { maxRequests: env.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 } : false;
+  // Counted once the wrapper (and its metrics) exists; a fallback before that only logs.
+  let countFallback: (component: SharedStateComponent) => void = () => undefined;
+  const sharedState = sharedStateFor(env, { rateLimit, logger, onFallback: (component) => countFallback(component) });
+
   const wrapped = wrapServer({
-    serverFactory: (accessToken, userId) => createServer(accessToken, userId, { name: 'mcp-factory-service', tools }),
+    serverFactory: async (accessToken, userId) => announcingToolChanges(await createServer(accessToken, userId, { name: 'mcp-factory-service', tools }), sharedState),
     authProvider,
     resourceType: 'mcp-factory',
     name: 'mcp-factory-service',
@@ -51,7 +57,9 @@ async function main(): Promise<void> {
     maxSessions: env.MAX_SESSIONS,
     maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
     sessionIdleTimeoutMs: env.SESSION_IDLE_TIMEOUT_MS,
-    rateLimit: env.RATE_LIMIT_PER_MINUTE > 0 ? { maxRequests: env.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 } : false,
+    rateLimit,
+    sharedState,
+    replicaId: env.REPLICA_ID,
     maxBodyBytes: env.MAX_BODY_BYTES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
@@ -63,12 +71,15 @@ async function main(): Promise<void> {
       token: env.METRICS_TOKEN,
     },
     readinessCheck: checkDatabase,
-    onShutdown: shutdownFactory,
+    // After the sessions have given their slots back: then the Redis connections close.
+    onShutdown: [shutdownFactory, () => sharedState?.close()],
     logger,
   });
+  countFallback = (component) => wrapped.metrics.sharedStateFallbacks.inc({ component });
   const { url } = await wrapped.start();
   installShutdownHandlers(wrapped, { logger });
-  logger.info('Listening', { mcp: `${url}/mcp`, sse: `${url}/sse`, metrics: wrapped.metricsAddress?.url, stateless: env.STATELESS, database: database.engine });
+  if (sharedState && (await sharedState.announceToolList(toolListFingerprint(tools)))) logger.info('Announced a new tool list to every replica');
+  logger.info('Listening', { mcp: `${url}/mcp`, sse: `${url}/sse`, metrics: wrapped.metricsAddress?.url, stateless: env.STATELESS, database: database.engine, replicaId: env.REPLICA_ID, sharedState: sharedState?.mode ?? 'none' });
 
   const notice = await devTokenNotice({
     url,

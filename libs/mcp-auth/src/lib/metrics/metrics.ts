@@ -45,6 +45,8 @@ export class McpAuthMetrics {
   readonly eraRequests: Counter<'era'>;
   readonly errors: Counter<'code'>;
   readonly authFailures: Counter<'code'>;
+  /** Times a shared-state component (`rate-limit`, `session-slots`, `event-bus`) used its local fallback (Redis unreachable). */
+  readonly sharedStateFallbacks: Counter<'component'>;
   readonly toolLatency: Histogram<'tool' | 'outcome'>;
   private readonly toolNames: Set<string>;
   private readonly learnsToolNames: boolean;
@@ -60,6 +62,7 @@ export class McpAuthMetrics {
     this.eraRequests = new Counter({ name: `${p}protocol_requests_total`, help: 'POSTs to the MCP endpoint by protocol era (legacy: 2025, modern: 2026-07-28)', labelNames: ['era'], registers });
     this.errors = new Counter({ name: `${p}http_errors_total`, help: 'Error responses by error code', labelNames: ['code'], registers });
     this.authFailures = new Counter({ name: `${p}auth_failures_total`, help: 'Authentication failures by error code', labelNames: ['code'], registers });
+    this.sharedStateFallbacks = new Counter({ name: `${p}shared_state_fallbacks_total`, help: 'Shared-state operations served by the local fallback because Redis was unreachable', labelNames: ['component'], registers });
     this.toolLatency = new Histogram({
       name: `${p}tool_call_duration_seconds`,
       help: 'tools/call duration from request to response',

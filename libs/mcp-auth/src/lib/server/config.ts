@@ -5,6 +5,7 @@ import type { AuthProvider, ResourceTokenResolver } from '../auth/types';
 import type { RequestGuardOptions } from '../http/request-guard';
 import type { RateLimitOptions } from '../http/rate-limiter';
 import type { MetricsOptions } from '../metrics/metrics';
+import type { SharedState } from '../shared-state/shared-state';
 
 /**
  * What the wrapper needs of a server. The v2 SDK's `McpServer` and `Server`
@@ -186,4 +187,17 @@ export interface ServerWrapperConfig<TOptions = unknown> {
   eventBus?: ServerEventBus;
   /** Open `subscriptions/listen` streams in total (the SDK's `maxSubscriptions`). Each also holds one of its user's session slots. Default 1024. */
   maxSubscriptions?: number;
+  /**
+   * Limits and events shared by every replica (`createSharedState`, issue 16): its `rateLimiter`
+   * replaces the in-process bucket (`rateLimit` is then ignored: size it in `createSharedState`), its
+   * `sessionSlots` are charged besides this process's own caps, its `eventBus` is the default
+   * `eventBus`, and `/health` and `/ready` report its `health()`. The caller closes it (an
+   * `onShutdown` hook: it runs after the sessions have given their slots back). Default: none.
+   */
+  sharedState?: SharedState;
+  /**
+   * This replica's id (`REPLICA_ID`): 2025-era session ids become `<replicaId>.<uuid>` so a balancer
+   * can route a session's requests to this replica (deploy/haproxy). Default: plain UUIDs.
+   */
+  replicaId?: string;
 }

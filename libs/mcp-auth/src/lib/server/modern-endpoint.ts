@@ -36,7 +36,7 @@ export class ModernEndpoint {
     this.handler = createMcpHandler((context) => this.serverFor(context), {
       legacy: 'reject',
       responseMode: ctx.settings.responseMode,
-      bus: ctx.config.eventBus,
+      bus: ctx.config.eventBus ?? ctx.config.sharedState?.eventBus,
       maxSubscriptions: ctx.config.maxSubscriptions,
       maxRequestBodySize: ctx.settings.body.maxBytes,
       onerror: (error) => ctx.logger.debug('2026-07-28 request answered with an error', { error: errorMessage(error) }),
@@ -65,7 +65,7 @@ export class ModernEndpoint {
     let release: (() => void) | undefined;
     const method = requestMethodOf(body);
     if (method === 'subscriptions/listen') {
-      const slot = reserveSlot(ctx, call, auth);
+      const slot = await reserveSlot(ctx, call, auth);
       if (!slot) return;
       release = () => slot.release();
     } else if (method !== undefined) {

@@ -47,7 +47,7 @@ export class Pipeline {
     try {
       if (!(await guard(ctx, call))) return;
       const auth = await authenticate(ctx, call);
-      if (!auth || !admit(ctx, call, auth)) return;
+      if (!auth || !(await admit(ctx, call, auth))) return;
       const next = await route(ctx, call);
       if (!next) return;
       switch (next.to) {

@@ -63,7 +63,7 @@ export async function reserveSessionServer(
   auth: AuthSuccess,
   context: ServerFactoryContext,
 ): Promise<{ reservation: SessionReservation; server: McpServerLike } | undefined> {
-  const reservation = reserveSlot(ctx, call, auth);
+  const reservation = await reserveSlot(ctx, call, auth);
   if (!reservation) return undefined;
   const server = await createMcpServer(ctx, call, auth, context);
   if (!server) {
@@ -73,10 +73,13 @@ export async function reserveSessionServer(
   return { reservation, server };
 }
 
-/** One of the user's session slots (a session, or an open `subscriptions/listen` stream), or undefined after answering 429/503. */
-export function reserveSlot(ctx: WrapperContext, call: Call, auth: AuthSuccess): SessionReservation | undefined {
+/**
+ * One of the user's session slots (a session, or an open `subscriptions/listen` stream) — of this
+ * process and, with shared state, of the whole service — or undefined after answering 429/503.
+ */
+export async function reserveSlot(ctx: WrapperContext, call: Call, auth: AuthSuccess): Promise<SessionReservation | undefined> {
   try {
-    return ctx.sessions.reserve(auth.userId);
+    return await ctx.sessions.reserveShared(auth.userId);
   } catch (error) {
     fail(ctx, call, error);
     return undefined;

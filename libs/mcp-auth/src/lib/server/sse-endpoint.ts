@@ -11,7 +11,7 @@ export async function openSseStream(ctx: WrapperContext, call: Call, auth: AuthS
   const opened = await reserveSessionServer(ctx, call, auth, { era: 'legacy', transport: 'sse', perRequest: false });
   if (!opened) return;
   const { reservation, server } = opened;
-  const transport = new SseTransport(ctx.settings.messagesPath, call.res);
+  const transport = new SseTransport(ctx.settings.messagesPath, call.res, ctx.settings.sessionIdGenerator());
   const id = transport.sessionId;
   try {
     await server.connect(transport);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AuthSuccess } from '../auth/types';
 import { BadRequestError, SessionNotFoundError } from '../errors';
 import type { Session } from '../session/session-manager';
@@ -55,7 +54,7 @@ async function openSession(ctx: WrapperContext, call: Call, auth: AuthSuccess, b
   const { reservation, server } = opened;
   let session: Session<AnyTransport> | undefined;
   const transport: StreamableHttpTransport = new StreamableHttpTransport({
-    sessionIdGenerator: randomUUID,
+    sessionIdGenerator: ctx.settings.sessionIdGenerator,
     enableJsonResponse: ctx.settings.enableJsonResponse,
     onsessioninitialized: (id) => {
       session = ctx.sessions.add(reservation, { id, userId: auth.userId, kind: 'streamable-http', transport, server });

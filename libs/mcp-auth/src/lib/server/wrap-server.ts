@@ -52,13 +52,14 @@ export class AuthenticatedServerWrapper<TOptions = unknown> {
       logger,
       onCountChange: (kind, delta) => this.metrics.sessions.inc({ transport: kind }, delta),
       onEvict: (s) => this.metrics.sessionsEvicted.inc({ transport: s.kind }),
+      sharedSlots: config.sharedState?.sessionSlots,
     });
     this.ctx = {
       config: config as ServerWrapperConfig<unknown>,
       settings,
       logger,
       guard: new RequestGuard(config.transport, settings.host),
-      limiter: new TokenBucketLimiter(rateLimit),
+      limiter: config.sharedState?.rateLimiter ?? new TokenBucketLimiter(rateLimit),
       metrics: this.metrics,
       sessions: this.sessions,
       inFlight: this.inFlight,

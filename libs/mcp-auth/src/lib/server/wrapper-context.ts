@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { PerRequestResponseMode } from '@modelcontextprotocol/server';
 import type { Logger } from '@mcp-factory/shared-util';
 import { ConfigurationError } from '../errors';
 import type { BodyLimits } from '../http/read-body';
 import { isLoopbackHost, type RequestGuard } from '../http/request-guard';
-import type { TokenBucketLimiter } from '../http/rate-limiter';
 import type { McpAuthMetrics } from '../metrics/metrics';
+import { replicaSessionIdGenerator } from '../session/replica-session-id';
 import type { SessionManager } from '../session/session-manager';
+import type { UserRateLimiter } from '../shared-state/user-rate-limiter';
 import type { SseTransport } from '../transport/sse-transport';
 import type { StreamableHttpTransport } from '../transport/streamable-http-transport';
 import type { ServerWrapperConfig, ShutdownHook } from './config';
@@ -55,6 +57,8 @@ export interface WrapperSettings {
   /** Undefined when metrics are not served at all. */
   metrics: MetricsEndpoint | undefined;
   shutdownHooks: ShutdownHook[];
+  /** Ids of new 2025-era sessions: `<replicaId>.<uuid>` with a `replicaId`, else a UUID. */
+  sessionIdGenerator: () => string;
 }
 
 /** What every step of a request shares: settings, services and lifecycle state. */
@@ -63,7 +67,8 @@ export interface WrapperContext {
   readonly settings: WrapperSettings;
   readonly logger: Logger;
   readonly guard: RequestGuard;
-  readonly limiter: TokenBucketLimiter;
+  /** The user's token bucket: in this process, or shared through Redis. */
+  readonly limiter: UserRateLimiter;
   readonly metrics: McpAuthMetrics;
   readonly sessions: SessionManager<AnyTransport>;
   readonly inFlight: InFlightTracker;
@@ -103,6 +108,7 @@ export function resolveSettings(config: ServerWrapperConfig<unknown>): WrapperSe
     realm: config.resourceType,
     publicUrl: config.publicUrl?.replace(/\/+$/, ''),
     metrics: metricsEndpoint(config, host),
+    sessionIdGenerator: config.replicaId === undefined ? randomUUID : replicaSessionIdGenerator(config.replicaId),
     shutdownHooks: config.onShutdown === undefined ? [] : Array.isArray(config.onShutdown) ? config.onShutdown : [config.onShutdown],
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@mcp-factory/shared-util';
 import { errorMessage } from '@mcp-factory/shared-util';
 import { TotalSessionLimitError, UserSessionLimitError } from '../errors';
+import type { SessionSlot, SessionSlots } from '../shared-state/session-slots';
 
 /** Which endpoint family a session belongs to. */
 export type SessionKind = 'streamable-http' | 'sse';
@@ -40,6 +41,11 @@ export interface SessionManagerOptions {
   /** Called when a session is evicted for idleness (metrics). */
   onEvict?: (session: Session) => void;
   now?: () => number;
+  /**
+   * Caps shared by every replica (`RedisSessionSlots`): {@link SessionManager.reserveShared} charges
+   * them after this process's own; a session gives its slot back when it is removed.
+   */
+  sharedSlots?: SessionSlots;
 }
 
 /** A held slot for a session being created; release it if creation fails. */
@@ -56,6 +62,9 @@ export interface SessionReservation {
 export class SessionManager<TTransport extends Closable = Closable> {
   private readonly sessions = new Map<string, Session<TTransport>>();
   private readonly perUser = new Map<string, number>();
+  /** The shared slot behind a reservation from reserveShared, then behind its session once added. */
+  private readonly sharedOfReservation = new WeakMap<SessionReservation, SessionSlot>();
+  private readonly sharedOfSession = new Map<string, SessionSlot>();
   private pending = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly maxSessions: number;
@@ -103,8 +112,43 @@ export class SessionManager<TTransport extends Closable = Closable> {
     };
   }
 
+  /**
+   * {@link reserve}, then a slot of the shared caps when there are any (a Redis round trip; it throws
+   * the same limit errors). Releasing the reservation gives both back.
+   */
+  async reserveShared(userId: string): Promise<SessionReservation> {
+    const local = this.reserve(userId);
+    const shared = this.options.sharedSlots;
+    if (!shared) return local;
+    let slot: SessionSlot;
+    try {
+      slot = await shared.reserve(userId);
+    } catch (error) {
+      local.release();
+      throw error;
+    }
+    let released = false;
+    const reservation: SessionReservation = {
+      userId,
+      release: () => {
+        if (released) return;
+        released = true;
+        local.release();
+        // A slot that stays held only while its session lives: add() takes it over first.
+        if (this.sharedOfReservation.delete(reservation)) void slot.release().catch(() => undefined);
+      },
+    };
+    this.sharedOfReservation.set(reservation, slot);
+    return reservation;
+  }
+
   /** Turns a reservation into a registered session. */
   add(reservation: SessionReservation, session: Omit<Session<TTransport>, 'createdAt' | 'lastActivityAt' | 'inFlight'>): Session<TTransport> {
+    const sharedSlot = this.sharedOfReservation.get(reservation);
+    if (sharedSlot) {
+      this.sharedOfReservation.delete(reservation);
+      this.sharedOfSession.set(session.id, sharedSlot);
+    }
     // The user's count moves from "pending" to "open"; keep it by re-incrementing after release.
     reservation.release();
     this.perUser.set(session.userId, (this.perUser.get(session.userId) ?? 0) + 1);
@@ -140,6 +184,11 @@ export class SessionManager<TTransport extends Closable = Closable> {
     if (!session) return false;
     this.sessions.delete(id);
     this.decrementUser(session.userId);
+    const sharedSlot = this.sharedOfSession.get(id);
+    if (sharedSlot) {
+      this.sharedOfSession.delete(id);
+      void sharedSlot.release().catch(() => undefined);
+    }
     this.options.onCountChange?.(session.kind, -1);
     return true;
   }

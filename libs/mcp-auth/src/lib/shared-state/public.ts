@@ -1,4 +1,4 @@
-// The shared-state API, gathered so the lib's index.ts exports it in one line (phase 2 of issue 16 wires it in).
+// The shared-state API, gathered so the lib's index.ts exports it in one line (wrapServer's `sharedState` option wires it in).
 export { createSharedState } from './shared-state';
 export type { SharedState, SharedStateHealth, SharedStateOptions } from './shared-state';
 export { RedisTokenBucketLimiter } from './user-rate-limiter';

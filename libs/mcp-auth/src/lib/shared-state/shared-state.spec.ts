@@ -67,6 +67,34 @@ describeWithRedis('createSharedState on the shared Redis', () => {
   });
 });
 
+describeWithRedis('SharedState.announceToolList', () => {
+  it('announces a tool list to listeners on every replica once per new fingerprint, never in local mode', async () => {
+    const keyPrefix = randomKeyPrefix();
+    const { logger } = createMemoryLogger();
+    const r1 = createSharedState({ redisUrl: testRedisUrl(), keyPrefix, replicaId: 'r1', logger });
+    const r2 = createSharedState({ redisUrl: testRedisUrl(), keyPrefix, replicaId: 'r2', logger });
+    const local = createSharedState({ replicaId: 'r3', logger });
+    const heard: string[] = [];
+    r2.eventBus.subscribe((event) => heard.push(event.kind));
+    try {
+      await eventually(async () => (await r2.health()).redis === 'up', 'Redis to be up');
+      expect(await r1.announceToolList('v1')).toBe(true);
+      await eventually(() => heard.length === 1, 'r2 to hear the change');
+      expect(heard).toEqual(['tools_list_changed']);
+      // Another replica of the same version starts: nothing to tell.
+      expect(await r2.announceToolList('v1')).toBe(false);
+      expect(await r2.announceToolList('v2')).toBe(true);
+      expect(await local.announceToolList('v3')).toBe(false);
+    } finally {
+      await Promise.all([r1.close(), r2.close(), local.close()]);
+      const admin = createRedisClient({ url: testRedisUrl(), logger, role: 'commands' });
+      await ready(admin);
+      await deleteKeys(admin, keyPrefix);
+      await closeRedisClient(admin);
+    }
+  });
+});
+
 describe('SharedState health across a Redis outage', () => {
   it('goes down and comes back up without a restart', async () => {
     const redis = await startPrivateRedis();

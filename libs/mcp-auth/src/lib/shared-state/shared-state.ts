@@ -1,5 +1,5 @@
 import { InMemoryServerEventBus, type ServerEventBus } from '@modelcontextprotocol/server';
-import type { Logger } from '@mcp-factory/shared-util';
+import { errorMessage, type Logger } from '@mcp-factory/shared-util';
 import type { Redis } from 'ioredis';
 import { TokenBucketLimiter, type RateLimitOptions } from '../http/rate-limiter';
 import { assertReplicaId } from '../session/replica-session-id';
@@ -52,6 +52,13 @@ export interface SharedState {
   /** Pass to `createMcpHandler({ bus })`. */
   readonly eventBus: ServerEventBus;
   health(): Promise<SharedStateHealth>;
+  /**
+   * Tells `subscriptions/listen` streams on every replica that the tool list changed — only when this
+   * replica's `fingerprint` (of its tool list) differs from the last one announced to the deployment,
+   * i.e. a rolling deploy brought a new list, not when another replica of the same version starts.
+   * True when it announced. Local mode, or Redis unreachable within `waitMs` (default 5000): false. Never throws.
+   */
+  announceToolList(fingerprint: string, waitMs?: number): Promise<boolean>;
   /** Stops heartbeats, frees held slots, closes the connections. */
   close(): Promise<void>;
 }
@@ -77,6 +84,8 @@ export function createSharedState(options: SharedStateOptions): SharedState {
       sessionSlots: slots,
       eventBus: new InMemoryServerEventBus(),
       health: async () => ({ mode: 'local', redis: 'disabled', degraded: [] }),
+      // One process: its tool list cannot change under a listener.
+      announceToolList: async () => false,
       close: () => slots.close(),
     };
   }
@@ -99,6 +108,18 @@ export function createSharedState(options: SharedStateOptions): SharedState {
       const check = await checkRedis(commands);
       return { mode: 'redis', redis: check.status, latencyMs: check.latencyMs, error: check.error, degraded: reporter.degraded };
     },
+    async announceToolList(fingerprint, waitMs = 5_000) {
+      try {
+        await connected(commands, waitMs);
+        const previous = await commands.set(`${prefix}tool-list`, fingerprint, 'GET');
+        if (previous === fingerprint) return false;
+        bus.publish({ kind: 'tools_list_changed' });
+        return true;
+      } catch (error) {
+        options.logger.warn('tool list not announced: redis unreachable', { error: errorMessage(error) });
+        return false;
+      }
+    },
     async close() {
       await slots.close();
       await bus.close();
@@ -106,4 +127,21 @@ export function createSharedState(options: SharedStateOptions): SharedState {
       await closeRedisClient(commands);
     },
   };
+}
+
+/** Resolves once the client is connected; rejects after `timeoutMs`. */
+async function connected(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      client.once('ready', onReady);
+      timer = setTimeout(() => reject(new Error(`redis not connected within ${timeoutMs} ms`)), timeoutMs);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onReady) client.off('ready', onReady);
+  }
 }

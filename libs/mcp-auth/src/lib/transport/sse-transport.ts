@@ -21,7 +21,7 @@ import { parseJsonRpcMessage, requestInfoOf, sseEvent } from './json-rpc';
  * await transport.handlePostMessage(req, res, body);
  */
 export class SseTransport implements Transport {
-  readonly sessionId = randomUUID();
+  readonly sessionId: string;
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
@@ -29,10 +29,14 @@ export class SseTransport implements Transport {
   private stream: ServerResponse | undefined;
   private closed = false;
 
+  /** `sessionId`: default a UUID (a replica-routed id comes from `replicaSessionIdGenerator`). */
   constructor(
     private readonly endpoint: string,
     private readonly res: ServerResponse,
-  ) {}
+    sessionId: string = randomUUID(),
+  ) {
+    this.sessionId = sessionId;
+  }
 
   /** Opens the event stream and announces the endpoint. Called by `server.connect()`. */
   async start(): Promise<void> {
