@@ -80,7 +80,7 @@ function collector() {
 }
 
 /** Runs the service with `env` until it exits (for configuration failures). Kills it after `timeoutMs`. */
-export function runToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<ExitInfo & { stdout: string; stderr: string }> {
+export function runToExit(env: Record<string, string>, timeoutMs = 100_000): Promise<ExitInfo & { stdout: string; stderr: string }> {
   const child = spawnService(env);
   let stdout = '';
   let stderr = '';
