@@ -27,7 +27,7 @@ const PROFILE_MS = isSmoke ? 1_500 : 10_000;
 /** The embedded target: writes per second through the service on PGlite. */
 const EMBEDDED_WRITES_TARGET = 500;
 
-/** `--only=pg`, `--only=pglite` or `--only=profile`: one part alone (while working on it; results are written for that part only). */
+/** `--only=pg`, `--only=pglite`, `--only=profile` or `--only=pglite-profile`: one part alone (while working on it; results are written for that part only). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const part = (name: string) => !only || only === name;
 
@@ -117,7 +117,12 @@ async function main(): Promise<void> {
     await stopAll([embedded]);
   }
 
-  const profile = part('profile') ? await profileOurs(db, call('hello_computer'), check('hello_computer')).finally(() => db.drop()) : await db.drop();
+  const pgSpec = { kind: 'ours', stateless: true, enableJsonResponse: true, databaseUrl: db.runtimeUrl, migrationUrl: db.migrationUrl, leastPrivilege: true, poolSize: POOL_SIZE } as const;
+  const profile = part('profile') ? await profileOurs(() => pgSpec, call('hello_computer'), check('hello_computer')).finally(() => db.drop()) : await db.drop();
+  // The embedded write path's profile: PGlite in the server process, hello_computer under the same load.
+  const pgliteProfile = part('pglite-profile')
+    ? await profileOurs((dir) => ({ kind: 'ours', stateless: true, enableJsonResponse: true, embeddedDataDir: join(dir, 'db'), seedUsers: USERS, seedPerUser: PER_USER }), call('hello_computer'), check('hello_computer'))
+    : undefined;
   const loadAfter = loadavg();
   if (rows.length) writeResult({
     name: 'p7-workload',
@@ -143,6 +148,16 @@ async function main(): Promise<void> {
     data: profile,
     notes: ['node --cpu-prof on ours (PostgreSQL, least-privilege login, RLS) under the hello_computer load (JWT, 1k users, c=64)'],
   });
+  if (pgliteProfile) writeResult({
+    name: 'p7-pglite-profile',
+    smoke: isSmoke,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    machine: machineInfo(),
+    rows: [],
+    data: { ...pgliteProfile, loadavg: loadavg().map(round) },
+    notes: ['node --cpu-prof on ours (embedded PGlite on a data directory, the service default) under the hello_computer load (JWT, 1k users, c=64)'],
+  });
 }
 
 /** A p99 row that is only reported (reads have no target). */
@@ -150,10 +165,11 @@ function latency(row: ComparisonRow, gated: boolean): ComparisonRow {
   return gated ? row : { ...row, target: 'report', pass: true };
 }
 
-async function profileOurs(db: Awaited<ReturnType<typeof createBenchDatabase>>, call: (i: number) => { method: 'POST'; path: string; headers: Record<string, string>; body: string }, check: (status: number, body: string) => boolean) {
+/** Ours under `node --cpu-prof` (`spec(dir)`: the server, given the scratch directory the profile goes to). */
+async function profileOurs(spec: (dir: string) => Parameters<typeof startServer>[1], call: (i: number) => { method: 'POST'; path: string; headers: Record<string, string>; body: string }, check: (status: number, body: string) => boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'mcpf-p7-prof-'));
   try {
-    const server = await startServer('ours-pg-profiled', { kind: 'ours', stateless: true, enableJsonResponse: true, databaseUrl: db.runtimeUrl, migrationUrl: db.migrationUrl, leastPrivilege: true, poolSize: POOL_SIZE }, { execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+    const server = await startServer('ours-profiled', spec(dir), { execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
     const pool = makePool(server.url, CONCURRENCY);
     const load = await runLoad(pool, { concurrency: CONCURRENCY, maxRequests: isSmoke ? 300 : 1_000_000, maxMs: PROFILE_MS, call, check });
     await pool.close();
