@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsDir } from './lib/results';
 
-const REQUIRED = ['p1-factory', 'p2-http', 'p2-modern', 'p3-db', 'p4-sessions', 'p5-stdio', 'p6-shared-dir', 'p7-workload', 'p2a-profile', 'p7-profile'];
-const PROFILES = ['p2a-profile', 'p7-profile'];
+const REQUIRED = ['p1-factory', 'p2-http', 'p2-modern', 'p3-db', 'p4-sessions', 'p5-stdio', 'p6-shared-dir', 'p7-workload', 'p2a-profile', 'p7-profile', 'p7-pglite-profile'];
+const PROFILES = ['p2a-profile', 'p7-profile', 'p7-pglite-profile'];
 const dir = process.argv[2] ?? resultsDir();
 const problems: string[] = [];
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

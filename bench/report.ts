@@ -135,6 +135,10 @@ ${profile('p2a-profile', 'stateless, JWT, echo, under the P2a load')}
 ## Profile (P7, ours)
 
 ${profile('p7-profile', 'PostgreSQL + RLS as the least-privilege login, hello_computer under the P7 load')}
+
+## Profile (P7, ours on embedded PGlite)
+
+${profile('p7-pglite-profile', 'embedded PGlite on a data directory, hello_computer under the P7 load')}
 `;
 writeFileSync(readmePath, readme);
 writeFileSync(chartPath, chart());

@@ -7,6 +7,7 @@ import { pgliteSession } from '../../migrate/sql-session';
 import { causeText } from '../cause-text';
 import { lockDataDir } from '../data-dir-lock';
 import { TRANSACTION_OPTIONS, type Engine } from './engine';
+import { pgliteTenantSession } from './pglite-tenant-session';
 import { withTenantSessions } from './tenant-adapter';
 
 /** Where PGlite's files are and how to seed an empty directory. */
@@ -54,8 +55,9 @@ export async function openEmbedded(source: PgliteSource): Promise<Engine> {
     throw error;
   }
   const session = pgliteSession(pglite);
+  const openTenantSession = pgliteTenantSession(pglite);
   return {
-    prisma: new PrismaClient({ adapter: withTenantSessions(new PrismaPGlite(pglite)), transactionOptions: TRANSACTION_OPTIONS }),
+    prisma: new PrismaClient({ adapter: withTenantSessions(new PrismaPGlite(pglite), (_tx, tenantId) => openTenantSession(tenantId)), transactionOptions: TRANSACTION_OPTIONS }),
     withSession: (fn) => fn(session),
     ping: async () => {
       await pglite.query('SELECT 1');

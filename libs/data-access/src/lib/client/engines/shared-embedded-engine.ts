@@ -244,14 +244,21 @@ function answers(socket: string): Promise<boolean> {
 /** Opens `options.dataDir` shared with other processes (see SharedDataDir). */
 export async function openSharedEmbedded(options: SharedEmbeddedOptions): Promise<Engine> {
   const shared = new SharedDataDir(options);
+  // maxWait (≥ HAND_OVER_WAIT_MS) covers getting a connection, which waits out a hand-over (HostSocket).
+  const prisma = new PrismaClient({ adapter: new PrismaPg(shared.pool), transactionOptions: TRANSACTION_OPTIONS });
+  // Prisma loads and compiles its query compiler (WebAssembly) on $connect, which opens no connection
+  // (the pool connects on the first query). Started now, that overlaps PGlite's start-up instead of
+  // delaying the first query after it (the desktop app's first data call, bench P5).
+  const compilerReady = prisma.$connect().catch(() => undefined);
   try {
     await shared.start();
+    await compilerReady;
   } catch (error) {
+    await compilerReady;
+    await prisma.$disconnect().catch(() => undefined);
     await shared.close().catch(() => undefined);
     throw error;
   }
-  // maxWait (≥ HAND_OVER_WAIT_MS) covers getting a connection, which waits out a hand-over (HostSocket).
-  const prisma = new PrismaClient({ adapter: new PrismaPg(shared.pool), transactionOptions: TRANSACTION_OPTIONS });
   return {
     prisma,
     withSession: async (fn) => {

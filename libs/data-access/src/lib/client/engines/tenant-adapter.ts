@@ -25,10 +25,18 @@ async function end(tx: Transaction, commit: boolean): Promise<void> {
   await (commit ? tx.commit() : tx.rollback());
 }
 
-async function startForTenant(inner: SqlDriverAdapter, tenantId: string, isolationLevel?: IsolationLevel): Promise<Transaction> {
+/**
+ * Runs the tenant session statement in the transaction `tx`. The default sends it through the
+ * adapter; an engine may bring a cheaper way to the same statement (pglite-tenant-session.ts).
+ */
+export type OpenSession = (tx: Transaction, tenantId: string) => Promise<unknown>;
+
+const throughAdapter: OpenSession = (tx, tenantId) => tx.executeRaw(sessionQuery(tenantId));
+
+async function startForTenant(inner: SqlDriverAdapter, openSession: OpenSession, tenantId: string, isolationLevel?: IsolationLevel): Promise<Transaction> {
   const tx = await inner.startTransaction(isolationLevel);
   try {
-    await tx.executeRaw(sessionQuery(tenantId));
+    await openSession(tx, tenantId);
     return tx;
   } catch (error) {
     await end(tx, false).catch(() => undefined);
@@ -39,12 +47,12 @@ async function startForTenant(inner: SqlDriverAdapter, tenantId: string, isolati
 type Statement = { kind: 'query' | 'execute'; query: SqlQuery };
 
 /** One transaction for the group, each statement after its tenant's session statement. */
-async function sendGroup(inner: SqlDriverAdapter, group: Array<GroupItem<Statement>>): Promise<GroupOutcome<SqlResultSet | number>> {
+async function sendGroup(inner: SqlDriverAdapter, openSession: OpenSession, group: Array<GroupItem<Statement>>): Promise<GroupOutcome<SqlResultSet | number>> {
   const tx = await inner.startTransaction();
   const results: Array<SqlResultSet | number> = [];
   try {
     for (const { tenantId, query } of group) {
-      await tx.executeRaw(sessionQuery(tenantId));
+      await openSession(tx, tenantId);
       results.push(query.kind === 'query' ? await tx.queryRaw(query.query) : await tx.executeRaw(query.query));
     }
     await end(tx, true);
@@ -56,9 +64,9 @@ async function sendGroup(inner: SqlDriverAdapter, group: Array<GroupItem<Stateme
   return { ok: true, results };
 }
 
-function tenantAdapter(inner: SqlDriverAdapter): SqlDriverAdapter {
+function tenantAdapter(inner: SqlDriverAdapter, openSession: OpenSession): SqlDriverAdapter {
   // One connection: one group at a time.
-  const statements = new GroupCommit<Statement, SqlResultSet | number>({ concurrency: 1, send: (group) => sendGroup(inner, group) });
+  const statements = new GroupCommit<Statement, SqlResultSet | number>({ concurrency: 1, send: (group) => sendGroup(inner, openSession, group) });
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
@@ -72,7 +80,7 @@ function tenantAdapter(inner: SqlDriverAdapter): SqlDriverAdapter {
     },
     startTransaction(isolationLevel) {
       const tenantId = currentTenant();
-      return tenantId === undefined ? inner.startTransaction(isolationLevel) : startForTenant(inner, tenantId, isolationLevel);
+      return tenantId === undefined ? inner.startTransaction(isolationLevel) : startForTenant(inner, openSession, tenantId, isolationLevel);
     },
     executeScript: (script) => inner.executeScript(script),
     getConnectionInfo: inner.getConnectionInfo ? () => inner.getConnectionInfo?.() ?? { supportsRelationJoins: false } : undefined,
@@ -80,11 +88,14 @@ function tenantAdapter(inner: SqlDriverAdapter): SqlDriverAdapter {
   };
 }
 
-/** `factory`'s adapters, opening a tenant session for statements and transactions run in a tenant scope. */
-export function withTenantSessions(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+/**
+ * `factory`'s adapters, opening a tenant session for statements and transactions run in a tenant
+ * scope (`openSession`: how the session statement is sent; by default through the adapter).
+ */
+export function withTenantSessions(factory: SqlDriverAdapterFactory, openSession: OpenSession = throughAdapter): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => tenantAdapter(await factory.connect()),
+    connect: async () => tenantAdapter(await factory.connect(), openSession),
   };
 }
