@@ -74,6 +74,6 @@ export function announceSkip(title: string, reason: string): void {
 
 export { describeWithBinaries, findBinary, freeLoopbackPort, startChildService, waitForPort } from './lib/testing/child-services';
 export type { ChildService, ChildServiceOptions } from './lib/testing/child-services';
-export { describeWithRedis, startPrivateRedis, testRedisUrl } from './lib/testing/test-redis';
+export { deleteRedisKeys, describeWithRedis, startPrivateRedis, testRedisUrl } from './lib/testing/test-redis';
 export type { PrivateRedis } from './lib/testing/test-redis';
 export { childPids, isProcessAlive, waitForProcessExit } from './lib/testing/processes';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { modernRequest, rawRequest, type RawResponse } from '@mcp-factory/mcp-auth/testing';
-import { testRedisUrl } from '@mcp-factory/shared-util/testing';
+import { deleteRedisKeys, testRedisUrl } from '@mcp-factory/shared-util/testing';
 import { tokenFor } from './clients';
 
 /** A key prefix no other run uses. */
@@ -22,14 +22,7 @@ export function inspectRedis(): { redis: Redis; deletePrefix(prefix: string): Pr
   const redis = new Redis(testRedisUrl(), { lazyConnect: false, maxRetriesPerRequest: 1 });
   return {
     redis,
-    async deletePrefix(prefix) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    },
+    deletePrefix: (prefix) => deleteRedisKeys(redis, prefix),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createMemoryLogger, type MemoryLogger } from '@mcp-factory/shared-util';
 import type { Redis } from 'ioredis';
-import { startPrivateRedis, type PrivateRedis } from '@mcp-factory/shared-util/testing';
+import { deleteRedisKeys, startPrivateRedis, type PrivateRedis } from '@mcp-factory/shared-util/testing';
 import { closeRedisClient, createRedisClient } from '../shared-state/redis-clients';
 import { FallbackReporter } from '../shared-state/fallback-reporter';
 
@@ -11,15 +11,8 @@ export function randomKeyPrefix(): string {
   return `mcpf-test:${randomBytes(6).toString('hex')}:`;
 }
 
-/** Deletes every key under the prefix (SCAN, not KEYS: the shared Redis may be busy). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
+/** Deletes every key under the prefix. */
+export const deleteKeys = deleteRedisKeys;
 
 export interface TestRedis {
   redis: Redis;
