@@ -1,7 +1,7 @@
 // The multi-tenant service: config + wiring. Auth, sessions, limits and transports live in mcp-auth;
 // the server per user comes from core-factory; the data from the shared database, scoped per tenant.
 import { InitializationFailedError } from '@mcp-factory/core-factory';
-import { checkDatabase, configureFactory, createServer, ensureInitialized, shutdownFactory } from '@mcp-factory/core-factory/host';
+import { checkDatabase, configureFactory, createServer, ensureInitialized, shutdownFactory, toolInputSchemas } from '@mcp-factory/core-factory/host';
 import { installShutdownHandlers, JWTAuthProvider, wrapServer, type SharedStateComponent } from '@mcp-factory/mcp-auth';
 import { createLogger, errorMessage } from '@mcp-factory/shared-util';
 import { loadConfig, SECRET_VARIABLES } from './config';
@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     publicUrl: env.PUBLIC_URL,
     // Default: the JWT issuers (JWTAuthProvider names them).
     protectedResource: env.AUTHORIZATION_SERVERS ? { authorizationServers: env.AUTHORIZATION_SERVERS } : undefined,
+    // SEP-2243: createServer builds low-level Servers, whose Mcp-Param-* headers the SDK does not check.
+    toolInputSchema: toolInputSchemas(tools),
     maxSessions: env.MAX_SESSIONS,
     maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
     sessionIdleTimeoutMs: env.SESSION_IDLE_TIMEOUT_MS,

@@ -4,6 +4,7 @@
 export { createServer } from './lib/server/create-server';
 export type { ServerOptions } from './lib/server/create-server';
 export type { ToolErrorDetail } from './lib/server/tool-failure';
+export { toolInputSchemas } from './lib/tools/tool-input-schemas';
 export {
   configureFactory,
   ensureInitialized,

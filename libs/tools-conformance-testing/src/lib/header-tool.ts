@@ -1,6 +1,6 @@
 // `http-custom-header-server-validation` (2026-07-28, SEP-2243): a tool with an argument mirrored in
-// an `Mcp-Param-Region` header. The `x-mcp-header` annotation rides in zod's `.meta()`; the SDK's
-// handler checks the header against the body before the tool runs.
+// an `Mcp-Param-Region` header. The `x-mcp-header` annotation rides in zod's `.meta()`; the service
+// (mcp-auth's `toolInputSchema` check) refuses a call whose header disagrees before the tool runs.
 import { defineTool } from '@mcp-factory/core-factory';
 import { z } from 'zod';
 

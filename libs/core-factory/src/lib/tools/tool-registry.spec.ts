@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool, defineToolLibrary } from './tool-contract';
+import { toolInputSchemas } from './tool-input-schemas';
 import { compileToolRegistry, toolRegistryFor } from './tool-registry';
 
 const ping = defineTool({ name: 'ping', description: 'pong', input: z.object({}), handler: async () => 'pong' });
@@ -19,6 +20,15 @@ describe('tool registry', () => {
       description: 'pong',
       inputSchema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: {}, additionalProperties: false },
     });
+  });
+
+  it('hands a host each tool input schema as tools/list shows it, x-mcp-header annotations included', () => {
+    const routed = defineTool({ name: 'route', description: 'r', input: z.object({ region: z.string().meta({ 'x-mcp-header': 'Region' }) }), handler: async () => 'ok' });
+    const libraries = [defineToolLibrary('a', [ping, routed])];
+    const lookup = toolInputSchemas(libraries);
+    expect(lookup('route')).toBe(toolRegistryFor(libraries).listResult.tools[1]?.inputSchema);
+    expect(lookup('route')?.properties?.['region']).toMatchObject({ type: 'string', 'x-mcp-header': 'Region' });
+    expect(lookup('nope')).toBeUndefined();
   });
 });
 

@@ -15,6 +15,8 @@ export interface ToolRegistry {
   get(name: string): RegisteredTool | undefined;
   /** The `tools/list` answer, JSON Schema included; built once, never per request. */
   readonly listResult: ListToolsResult;
+  /** One tool's JSON input schema as `tools/list` shows it (the same object), or undefined. */
+  inputSchemaOf(name: string): Tool['inputSchema'] | undefined;
 }
 
 // Keyed by the libraries array an app passes on every createServer call, so composition happens once.
@@ -47,13 +49,19 @@ export function compileToolRegistry(libraries: readonly ToolLibrary[]): ToolRegi
   }
   // JSON Schema is built on the first tools/list, not at start: the desktop handshake does not need it.
   let listResult: ListToolsResult | undefined;
-  return {
+  let schemas: Map<string, Tool['inputSchema']> | undefined;
+  const registry: ToolRegistry = {
     get: (name) => byName.get(name),
     get listResult() {
       listResult ??= Object.freeze({ tools: [...byName.values()].map(describeTool) });
       return listResult;
     },
+    inputSchemaOf(name) {
+      schemas ??= new Map(registry.listResult.tools.map((tool) => [tool.name, tool.inputSchema]));
+      return schemas.get(name);
+    },
   };
+  return registry;
 }
 
 /**

@@ -188,6 +188,13 @@ export interface ServerWrapperConfig<TOptions = unknown> {
   /** Open `subscriptions/listen` streams in total (the SDK's `maxSubscriptions`). Each also holds one of its user's session slots. Default 1024. */
   maxSubscriptions?: number;
   /**
+   * A tool's JSON input schema by name, as `tools/list` shows it. With it, a 2026-07-28 `tools/call`
+   * whose SEP-2243 `Mcp-Param-*` headers are missing or disagree with the arguments the schema marks
+   * `x-mcp-header` is refused (400, -32020). The SDK makes that check itself only when the factory
+   * returns an `McpServer`; give this when it returns a low-level `Server`. Default: none.
+   */
+  toolInputSchema?: (toolName: string) => unknown;
+  /**
    * Limits and events shared by every replica (`createSharedState`, issue 16): its `rateLimiter`
    * replaces the in-process bucket (`rateLimit` is then ignored: size it in `createSharedState`), its
    * `sessionSlots` are charged besides this process's own caps, its `eventBus` is the default

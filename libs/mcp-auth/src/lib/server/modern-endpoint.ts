@@ -6,8 +6,12 @@ import { ServerFactoryError, ShuttingDownError } from '../errors';
 import { fail, type Call } from './call';
 import type { McpServerLike } from './config';
 import { instrumentTransport } from './in-flight';
+import { checkParamHeaders, paramHeaderDeclarations, type ParamHeaderDeclaration } from './param-headers';
 import { authInfoOf, callFactory, reserveSlot, resolveAccessToken } from './server-instance';
 import { webRequestOf, writeWebResponse } from './web-exchange';
+
+/** JSON-RPC code of a header/body disagreement (SEP-2243 HeaderMismatch; the SDK answers it with HTTP 400). */
+const HEADER_MISMATCH = -32020;
 import type { WrapperContext } from './wrapper-context';
 
 /** What the factory callback needs of the request the SDK is serving. */
@@ -21,7 +25,8 @@ interface Admitted {
  * Step 6, 2026-07-28 on `/mcp` — the SDK's own `createMcpHandler` (strict: `legacy: 'reject'`, our
  * 2025-era transports serve that era), called with the body we read and the verified identity as
  * `authInfo`. The SDK runs the validation ladder (`_meta` envelope, `Mcp-Method`/`Mcp-Name`/protocol
- * version headers against the body, client capabilities, `Mcp-Param-*`), `server/discover`,
+ * version headers against the body, client capabilities; `Mcp-Param-*` only for an `McpServer` product,
+ * so for the low-level `Server`s the wrapper checks those first — param-headers.ts), `server/discover`,
  * `subscriptions/listen` over its event bus, and answers every error with its request id; it asks
  * our factory callback for the server, which builds it with the app's factory for the admitted user.
  */
@@ -29,6 +34,8 @@ export class ModernEndpoint {
   private readonly handler: McpHttpHandler;
   /** The admitted request behind each `authInfo` handed to the SDK (the SDK passes the same object back to the factory). */
   private readonly admitted = new WeakMap<object, Admitted>();
+  /** The `x-mcp-header` declarations of each tool schema seen (schemas are per process; computed once each). */
+  private readonly paramHeaders = new WeakMap<object, ParamHeaderDeclaration[]>();
   /** Answers still being written (a listen stream's last frames must leave before the connections are cut). */
   private readonly writing = new Set<Promise<void>>();
 
@@ -64,6 +71,7 @@ export class ModernEndpoint {
     if (accessToken === undefined) return;
     let release: (() => void) | undefined;
     const method = requestMethodOf(body);
+    if (method === 'tools/call' && this.refusedParamHeaders(call, body)) return;
     if (method === 'subscriptions/listen') {
       const slot = await reserveSlot(ctx, call, auth);
       if (!slot) return;
@@ -103,6 +111,26 @@ export class ModernEndpoint {
     });
     await Promise.race([Promise.allSettled([...this.writing]), grace]);
     clearTimeout(timer);
+  }
+
+  /** SEP-2243 `Mcp-Param-*` check of a `tools/call` (see `toolInputSchema`); answers and returns true when refused. */
+  private refusedParamHeaders(call: Call, body: unknown): boolean {
+    const lookup = this.ctx.config.toolInputSchema;
+    const { id, params } = body as { id: unknown; params?: { name?: unknown; arguments?: unknown } };
+    if (!lookup || typeof params?.name !== 'string') return false;
+    const schema = lookup(params.name);
+    if (schema === undefined || schema === null || typeof schema !== 'object') return false;
+    let declarations = this.paramHeaders.get(schema);
+    if (declarations === undefined) {
+      declarations = paramHeaderDeclarations(schema) ?? [];
+      this.paramHeaders.set(schema, declarations);
+    }
+    const mismatch = declarations.length > 0 ? checkParamHeaders(declarations, params.arguments, call.req.headers) : undefined;
+    if (!mismatch) return false;
+    this.ctx.logger.debug('2026-07-28 request answered with an error', { error: `Mcp-Param header mismatch: ${mismatch.body}` });
+    const answer = { jsonrpc: '2.0', error: { code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${mismatch.body}`, data: { mismatch } }, id };
+    call.res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    return true;
   }
 
   private async serverFor(context: McpRequestContext): Promise<McpServer | Server> {
