@@ -9,13 +9,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { connectV2Client } from '@mcp-factory/mcp-auth/testing';
 import { describeIfAvailable } from '@mcp-factory/shared-util/testing';
 import { CONFORMANCE_TOOL_NAMES } from '@mcp-factory/tools-conformance-testing';
 import { startBearerProxy, type BearerProxy } from './support/bearer-proxy';
 import { tokenFor } from './support/clients';
 import { applicableScenarios, notApplicableReason, SPEC_VERSIONS, type ServiceMode, type SpecVersion } from './support/conformance-scenarios';
-import { runSuite, suiteUnavailable, unpassed, type SuiteRun } from './support/conformance-suite';
+import { runScenario, runSuite, suiteUnavailable, unpassed, type SuiteRun } from './support/conformance-suite';
 import { startService, workspaceRoot, type ExitInfo, type ServiceProcess } from './support/service-process';
 
 const MODES: readonly ServiceMode[] = ['stateful', 'stateless'];
@@ -46,7 +47,17 @@ describeIfAvailable(TITLE, suiteUnavailable(), () => {
         const service = await startService({ ...SUITE_ENV, STATELESS: String(mode === 'stateless'), DATA_DIR: dataDir }, 180_000);
         const proxy = await startBearerProxy(service.baseUrl, await tokenFor('conformance-suite'));
         served.set(mode, { service, proxy, dataDir });
-        for (const version of VERSIONS[mode]) runs.set(`${mode} ${version}`, await runSuite(`${proxy.baseUrl}/mcp`, version, 180_000));
+        for (const version of VERSIONS[mode]) {
+          const run = await runSuite(`${proxy.baseUrl}/mcp`, version, 180_000);
+          for (const [scenario, expected] of applicableScenarios(version, mode)) {
+            const checks = run.scenarios.get(scenario);
+            if (!checks?.length || isDeepStrictEqual(unpassed(checks), expected)) continue;
+            const again = await runScenario(`${proxy.baseUrl}/mcp`, version, scenario, 120_000);
+            process.stderr.write(`conformance ${mode} ${version}: ${scenario} deviated (${JSON.stringify(unpassed(checks))}); second run: ${again ? JSON.stringify(unpassed(again)) : 'did not run'}\n`);
+            if (again?.length) run.scenarios.set(scenario, again);
+          }
+          runs.set(`${mode} ${version}`, run);
+        }
       }),
     );
     for (const [key, run] of runs) process.stderr.write(`conformance ${key}: ${summary(run)}\n`);
