@@ -159,7 +159,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           continue;
         }
         failures++;
-        if (firstFailures.length < 5) firstFailures.push(message);
+        // How long after the client's previous request began, and on which transport: what tells an
+        // eviction of a busy session from a stream the client or server lost.
+        if (firstFailures.length < 5) firstFailures.push(`${message} [${transport}, ${Date.now() - previousStart} ms after the previous request began]`);
       }
     }
   };
