@@ -140,18 +140,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           previousStart = start;
         }
       };
+      let client: Awaited<ReturnType<typeof connectAs>> | undefined;
       try {
-        const client = await step(() => connectAs(options.baseUrl, user, transport));
+        const connected = await step(() => connectAs(options.baseUrl, user, transport));
+        client = connected;
         connections++;
-        await step(() => callTool(client, 'echo', { text: `ping ${n}` }));
+        await step(() => callTool(connected, 'echo', { text: `ping ${n}` }));
         // Every fourth visit writes and reads the database too.
         if (n % 4 === 0) {
-          await step(() => callTool(client, 'hello_computer', { name: `visit${n}` }));
-          await step(() => callTool(client, 'list_greetings', { limit: 5 }));
+          await step(() => callTool(connected, 'hello_computer', { name: `visit${n}` }));
+          await step(() => callTool(connected, 'list_greetings', { limit: 5 }));
           toolCalls += 2;
         }
         toolCalls++;
-        await dropClient(client); // no DELETE: the server must evict it
       } catch (error) {
         const message = (error as Error).message;
         if (/Session not found/.test(message) && Date.now() - previousStart >= options.idleTimeoutMs) {
@@ -162,6 +163,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         // How long after the client's previous request began, and on which transport: what tells an
         // eviction of a busy session from a stream the client or server lost.
         if (firstFailures.length < 5) firstFailures.push(`${message} [${transport}, ${Date.now() - previousStart} ms after the previous request began]`);
+      } finally {
+        // No DELETE: the server must evict it. Dropped after a failure too — a client left open keeps
+        // reconnecting its stream and holds jest open after the run (seen when a visit failed).
+        if (client) await dropClient(client);
       }
     }
   };
